@@ -1,0 +1,68 @@
+// The layering rule made executable: `core/` is pure TypeScript. It imports
+// nothing of Electron, Vue, Pinia, Monaco or Node, and touches no DOM or Node
+// global, so the same engine runs in the utility process, the Web Worker and
+// the command line.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = join(__dirname, '..');
+
+function tsFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) return tsFiles(p);
+    return p.endsWith('.ts') ? [p] : [];
+  });
+}
+
+const FORBIDDEN_MODULE =
+  /^(electron|vue|pinia|monaco-editor|@vue\/.*|node:.*|fs|path|os|child_process|worker_threads|crypto|util|events|stream|url|http|https|net)(\/.*)?$/;
+const FORBIDDEN_GLOBAL = /\b(window|document|localStorage|navigator|process\.|Buffer|require\(|__dirname)\b/;
+
+function importsOf(source: string): string[] {
+  const out: string[] = [];
+  const re = /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|import\s+['"]([^'"]+)['"]/g;
+  for (const m of source.matchAll(re)) out.push(m[1] ?? m[2] ?? m[3]);
+  return out;
+}
+
+function stripComments(source: string): string {
+  return source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
+}
+
+describe('core/ stays pure', () => {
+  const files = tsFiles(join(root, 'core'));
+
+  it('has files to check', () => {
+    expect(files.length).toBeGreaterThan(0);
+  });
+
+  it('imports only relative modules (no Electron, Vue, DOM or Node)', () => {
+    const bad: string[] = [];
+    for (const f of files) {
+      for (const spec of importsOf(readFileSync(f, 'utf8'))) {
+        if (!spec.startsWith('.') || FORBIDDEN_MODULE.test(spec)) bad.push(`${relative(root, f)}: ${spec}`);
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it('uses no DOM or Node globals', () => {
+    const bad: string[] = [];
+    for (const f of files) {
+      const lines = stripComments(readFileSync(f, 'utf8')).split('\n');
+      lines.forEach((line, i) => {
+        const m = FORBIDDEN_GLOBAL.exec(line);
+        if (m) bad.push(`${relative(root, f)}:${i + 1}: ${m[0]}`);
+      });
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it('the checker itself catches a forbidden import', () => {
+    expect(importsOf("import { app } from 'electron';")).toEqual(['electron']);
+    expect(FORBIDDEN_MODULE.test('node:fs')).toBe(true);
+    expect(FORBIDDEN_GLOBAL.test('document.body')).toBe(true);
+  });
+});
