@@ -163,6 +163,11 @@ export interface FolioLabApi {
   onEngineStatus(listener: (status: EngineStatus) => void): () => void;
   /** Asks main for a fresh engine port; it arrives as a window `message` event (see ENGINE_PORT_MESSAGE). */
   requestEnginePort(): void;
+  /**
+   * Kills this window's engine process and starts a new one (Stop: a run in the
+   * middle of a million-page step cannot poll for messages). A new port follows.
+   */
+  restartEngine(): void;
 }
 
 /** The page-side `message` event that carries the engine's MessagePort, with the preload's nonce. */
@@ -181,6 +186,7 @@ export const IPC_CHANNELS = {
   reportsOpen: 'reports:open',
   setDirty: 'window:set-dirty',
   requestEnginePort: 'engine:request-port',
+  restartEngine: 'engine:restart',
   // main -> renderer
   menu: 'menu:command',
   engineStatus: 'engine:status',
