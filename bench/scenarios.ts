@@ -1,0 +1,77 @@
+// Scenario texts of the benchmark cases. Each timed case comes with a
+// "setup" twin that stops just before the timed phase, so the phase's cost is
+// the difference of the two medians (the engine times whole runs).
+
+const MB = 1024 * 1024;
+
+function size(bytes: number): string {
+  return bytes % (1024 * MB) === 0 ? `${bytes / (1024 * MB)}G` : `${bytes / MB}M`;
+}
+
+/** Memory for the engine: the mapping twice over (parent + copies) plus slack. */
+function header(bytes: number, policy: string): string {
+  const mem = Math.max(4 * 1024 * MB, 2 * bytes + 256 * MB);
+  return `scenario "bench"\npolicies ${policy}\nthp 2M=madvise\nmemory ${size(mem)}\nswap 0\n`;
+}
+
+/** PTE-mapped THP over `bytes`: populate by PMD faults, then split every PMD with mprotect. */
+function ptemappedThp(bytes: number): string {
+  const thps = bytes / (2 * MB);
+  let s = `P0: mmap A ${size(bytes)}\nP0: madvise A hugepage\nP0: write A 1\n`;
+  // One mprotect over a sub-PMD range per THP splits that PMD (cow.c's recipe).
+  for (let i = 0; i < thps; i++) s += `P0: mprotect A[${i * 512 + 1}] ro\nP0: mprotect A[${i * 512 + 1}] rw\n`;
+  return s;
+}
+
+export interface CasePair {
+  full: string;
+  setup: string;
+  /** What one unit of the timed phase is (faults, pages). */
+  units: number;
+}
+
+/** cow-reuse (child exits) or cow-copy (child alive): the timed phase is the parent's writes. */
+export function cowCase(bytes: number, policy: string, childAlive: boolean): CasePair {
+  const setup =
+    header(bytes, policy) + ptemappedThp(bytes) + 'P0: fork P1\n' + (childAlive ? '' : 'P1: exit\n');
+  return { setup, full: setup + 'P0: write A 2\n', units: bytes / 4096 };
+}
+
+/** fork of PTE-mapped THP: the timed phase is fork + child exit. */
+export function forkPteCase(bytes: number, policy: string): CasePair {
+  const setup = header(bytes, policy) + ptemappedThp(bytes);
+  return { setup, full: setup + 'P0: fork P1\nP1: exit\n', units: bytes / (2 * MB) };
+}
+
+/** fork of PMD-mapped THP populated: the timed phase is fork + child exit. */
+export function forkPmdCase(bytes: number, policy: string): CasePair {
+  const setup = header(bytes, policy) + `P0: mmap A ${size(bytes)}\nP0: madvise A hugepage\nP0: write A 1\n`;
+  return { setup, full: setup + 'P0: fork P1\nP1: exit\n', units: bytes / 4096 };
+}
+
+/**
+ * N processes alive at once (a chain of forks), then every process writes its
+ * own 8 MiB of PTE-mapped THP: time per fault must not grow with N.
+ */
+export function manyProcessesCase(n: number, policy: string): CasePair {
+  const bytes = 8 * MB;
+  let setup = header(bytes * 2, policy) + ptemappedThp(bytes);
+  for (let i = 1; i < n; i++) setup += `P0: fork P${i}\n`;
+  let writes = '';
+  for (let i = 0; i < n; i++) writes += `P${i}: write A[0..64] 3\n`;
+  return { setup, full: setup + writes, units: n * 64 };
+}
+
+/** A valid scenario of about `lines` lines for the parser benchmark. */
+export function bigScenario(lines: number): string {
+  let s = 'scenario "parse-100k"\npolicies v6.15\n';
+  let n = 2;
+  s += 'P0: mmap A 1G\n';
+  n++;
+  while (n < lines - 1) {
+    const p = n % 2048;
+    s += `P0: write A[${p}] ${n % 256}  # line ${n}\n`;
+    n++;
+  }
+  return s + 'expect violations == 0\n';
+}

@@ -1,0 +1,27 @@
+// `npm run bench [-- --quick]`: bundles bench/run.ts (engine + language from
+// core/) with esbuild and runs it under plain Node with the default heap, then
+// the browser-side cases (bench/browser.mjs) in Debian's chromium.
+import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(root, 'out/bench/run.mjs');
+await build({
+  entryPoints: [join(root, 'bench/run.ts')],
+  outfile: out,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  logLevel: 'warning',
+});
+const args = process.argv.slice(2);
+let r = spawnSync(process.execPath, ['--expose-gc', out, ...args], { cwd: root, stdio: 'inherit' });
+if (r.status !== 0) process.exit(r.status ?? 1);
+if (existsSync(join(root, 'bench/browser.mjs'))) {
+  r = spawnSync(process.execPath, [join(root, 'bench/browser.mjs'), ...args], { cwd: root, stdio: 'inherit' });
+  process.exit(r.status ?? 1);
+}
