@@ -137,12 +137,16 @@ export type MenuCommand =
 export interface FolioLabApi {
   readonly mode: 'electron';
   readonly version: string;
+  /** Random per page load; accept an engine port only from a message carrying it (EnginePortMessage). */
+  readonly enginePortNonce: string;
   files: {
     open(): Promise<OpenedFile | null>;
     openPath(path: string): Promise<OpenedFile>;
     /** Atomic save (temp file + rename). `path` null = ask with a save dialog. */
     save(path: string | null, text: string, suggestedName?: string): Promise<{ path: string } | null>;
     recent(): Promise<string[]>;
+    /** The file this window was opened for (command line, e.g. `npm start` loads an example), once; else null. */
+    initial(): Promise<OpenedFile | null>;
   };
   journal: {
     write(entry: JournalEntry): Promise<void>;
@@ -173,11 +177,19 @@ export interface FolioLabApi {
 /** The page-side `message` event that carries the engine's MessagePort, with the preload's nonce. */
 export const ENGINE_PORT_MESSAGE = 'foliolab:engine-port';
 
+/** `event.data` of that message; the port is `event.ports[0]`. A higher generation replaces older ports. */
+export interface EnginePortMessage {
+  type: typeof ENGINE_PORT_MESSAGE;
+  nonce: string;
+  generation: number;
+}
+
 export const IPC_CHANNELS = {
   filesOpen: 'files:open',
   filesOpenPath: 'files:open-path',
   filesSave: 'files:save',
   filesRecent: 'files:recent',
+  filesInitial: 'files:initial',
   journalWrite: 'journal:write',
   journalList: 'journal:list',
   journalDiscard: 'journal:discard',
