@@ -141,7 +141,8 @@ export const PAGE_PROPERTIES = [
 export type PageProperty = (typeof PAGE_PROPERTIES)[number];
 
 export type Value =
-  | { kind: 'number'; value: number; span: Span }
+  /** `size` is set when the number was written as a size (`2M`), so it prints back as one. */
+  | { kind: 'number'; value: number; span: Span; size?: boolean }
   | { kind: 'bool'; value: boolean; span: Span }
   | { kind: 'counter'; name: GlobalCounter; span: Span }
   | { kind: 'process-counter'; process: Name; name: ProcessCounter; span: Span }
