@@ -1,0 +1,8 @@
+// Entry of the engine process: an Electron utility process forked by
+// main/engine.ts (bundled by electron-vite through `?modulePath`), or a Node
+// child under child_process.fork in tests.
+
+import { parentLink } from './link';
+import { serveEngineHost } from './serve';
+
+serveEngineHost(parentLink(process as unknown as Parameters<typeof parentLink>[0]), process.pid);

@@ -1,0 +1,145 @@
+// One engine process per window, supervised. Main only brokers ports: each
+// connection is a MessageChannelMain whose one end goes to the engine host and
+// the other to the window, so run data never passes through main. When the
+// engine exits without being asked to, the supervisor says so, starts a new
+// one and hands the window a fresh port; the page then re-submits its work.
+
+import { MessageChannelMain, utilityProcess } from 'electron';
+import type { EngineStatus } from '../core/contract/protocol';
+import type { HostPort } from '../host/link';
+
+/** A running engine host, however it was started (utility process, or child_process.fork in tests). */
+export interface HostChild {
+  readonly pid: number | undefined;
+  /** Opens a new connection to the engine; returns the page's end. */
+  openChannel(): HostPort;
+  kill(): void;
+  onExit(listener: (code: number | null) => void): void;
+}
+
+export type SpawnHost = (modulePath: string) => HostChild;
+
+/** Electron: the engine host as a utility process, one MessageChannelMain per connection. */
+export const spawnUtility: SpawnHost = (modulePath) => {
+  const child = utilityProcess.fork(modulePath, [], { serviceName: 'Folio Lab engine', stdio: 'inherit' });
+  let channel = 0;
+  return {
+    get pid() {
+      return child.pid;
+    },
+    openChannel() {
+      const { port1, port2 } = new MessageChannelMain();
+      // Messages posted before the process has spawned are queued by Electron.
+      child.postMessage({ type: 'attach', channel: ++channel }, [port1]);
+      return port2;
+    },
+    kill: () => void child.kill(),
+    onExit: (listener) => void child.on('exit', (code: number) => listener(code)),
+  };
+};
+
+export interface SupervisorOptions {
+  spawn: SpawnHost;
+  modulePath: string;
+  /** Hands the page its end of a new connection; `generation` grows with every port. */
+  deliverPort(port: HostPort, generation: number): void;
+  onStatus(status: EngineStatus): void;
+  /** Crash-loop guard: stop restarting after this many crashes within `crashWindowMs`. */
+  maxCrashes?: number;
+  crashWindowMs?: number;
+  now?: () => number;
+}
+
+export interface EngineSupervisor {
+  /** Starts the process; the page's first port comes with its first requestPort() (its listener is up then). */
+  start(): void;
+  /** A fresh connection to the running engine (starting one if it is down). */
+  requestPort(): void;
+  /** Kill and restart (the page's Stop: a run inside a long step cannot read messages). */
+  restart(): void;
+  /** Window closed: kill without restarting. */
+  dispose(): void;
+  readonly pid: number | undefined;
+}
+
+export function createEngineSupervisor(opts: SupervisorOptions): EngineSupervisor {
+  const maxCrashes = opts.maxCrashes ?? 3;
+  const crashWindowMs = opts.crashWindowMs ?? 10_000;
+  const now = opts.now ?? Date.now;
+  let child: HostChild | null = null;
+  let pagePort: HostPort | null = null;
+  let generation = 0;
+  let disposed = false;
+  let crashes: number[] = [];
+
+  function connect() {
+    if (!child) return;
+    pagePort?.close();
+    pagePort = child.openChannel();
+    opts.deliverPort(pagePort, ++generation);
+  }
+
+  function launch() {
+    const current = opts.spawn(opts.modulePath);
+    child = current;
+    current.onExit((code) => {
+      if (child !== current) return; // a child we killed on purpose
+      child = null;
+      pagePort = null;
+      if (disposed) return;
+      const t = now();
+      crashes = [...crashes.filter((c) => t - c < crashWindowMs), t];
+      const how = code === null ? 'was killed' : `exited with code ${code}`;
+      if (crashes.length >= maxCrashes) {
+        opts.onStatus({
+          state: 'crashed',
+          message: `The engine ${how} and has stopped ${crashes.length} times in ${crashWindowMs / 1000} s, so it was not restarted; run again to start it.`,
+        });
+        return;
+      }
+      opts.onStatus({ state: 'crashed', message: `The engine ${how}; restarting it.` });
+      launch();
+      connect();
+      opts.onStatus({ state: 'restarted', message: 'The engine was restarted after a crash; your editor and earlier results are kept.' });
+    });
+  }
+
+  function stopChild() {
+    const old = child;
+    child = null; // before kill: its exit is then not taken for a crash
+    pagePort?.close();
+    pagePort = null;
+    old?.kill();
+  }
+
+  return {
+    start() {
+      opts.onStatus({ state: 'starting' });
+      launch();
+      opts.onStatus({ state: 'ready' });
+    },
+    requestPort() {
+      if (disposed) return;
+      if (!child) {
+        crashes = [];
+        launch();
+      }
+      connect();
+    },
+    restart() {
+      if (disposed) return;
+      stopChild();
+      crashes = [];
+      launch();
+      connect();
+      opts.onStatus({ state: 'restarted', message: 'The engine was stopped and restarted.' });
+    },
+    dispose() {
+      disposed = true;
+      stopChild();
+    },
+    get pid() {
+      return child?.pid;
+    },
+  };
+}
