@@ -271,8 +271,12 @@ export interface FolioView {
   /** Per-page PageAnonExclusive bits (length nrPages). */
   anonExclusive: boolean[];
   flags: string[]; // 'anon', 'swapcache', 'lru', 'partially_mapped', 'deferred_split', ...
-  /** Who maps which pages: process name -> page indexes inside the folio, plus PMD mappers. */
-  mappers: { process: string; mapping: string; pages: number[]; pmd: boolean }[];
+  /**
+   * Who maps which pages: process name -> page indexes inside the folio, plus PMD mappers.
+   * `firstPage`: the mapping's page index that folio page 0 lines up with (page k of the
+   * folio is mapping page firstPage + k), so views can link a folio page to its virtual page.
+   */
+  mappers: { process: string; mapping: string; pages: number[]; pmd: boolean; firstPage?: number }[];
   /** Policy state: rmapid values/seqcount, or v6.15 slots and shared bit. */
   policyState?: {
     rmapValues?: string[];
