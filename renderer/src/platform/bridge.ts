@@ -1,0 +1,237 @@
+// The one seam between the page and its host. In Electron, preload exposes
+// `window.foliolab` and hands over the engine's MessagePort; in a plain
+// browser the same surface is provided here: the engine runs in a Web Worker,
+// files go through <input type=file> and downloads, the journal lives in
+// localStorage.
+import {
+  ENGINE_PORT_MESSAGE,
+  type EnginePortMessage,
+  type EngineStatus,
+  type FolioLabApi,
+  type JournalEntry,
+  type MenuCommand,
+  type OpenedFile,
+} from '../../../core/contract/protocol';
+import type { PortLike } from './engine-client';
+
+export type Mode = 'electron' | 'browser';
+
+export interface Platform extends Omit<FolioLabApi, 'mode' | 'enginePortNonce'> {
+  readonly mode: Mode;
+  /** Calls `listener` with every new engine port (first one and each after a restart). */
+  onEnginePort(listener: (port: PortLike) => void): () => void;
+}
+
+declare global {
+  interface Window {
+    foliolab?: FolioLabApi;
+  }
+}
+
+/** Electron: the preload's API plus the engine port that arrives as a window message. */
+export function electronPlatform(api: FolioLabApi, win: Window = window): Platform {
+  return {
+    ...api,
+    mode: 'electron',
+    onEnginePort(listener) {
+      let generation = -1;
+      const onMessage = (e: MessageEvent) => {
+        // Only the preload posts this, with the nonce it exposed; an older port never replaces a newer one.
+        const data = e.data as Partial<EnginePortMessage> | null;
+        if (e.source !== win || data?.type !== ENGINE_PORT_MESSAGE || data.nonce !== api.enginePortNonce) return;
+        const port = e.ports[0];
+        if (!port || typeof data.generation !== 'number' || data.generation <= generation) return;
+        generation = data.generation;
+        listener(port);
+      };
+      win.addEventListener('message', onMessage);
+      api.requestEnginePort();
+      return () => win.removeEventListener('message', onMessage);
+    },
+  };
+}
+
+const JOURNAL_PREFIX = 'foliolab.journal.';
+const RECENT_KEY = 'foliolab.recent';
+
+function download(name: string, content: string | Blob, type = 'text/plain'): void {
+  const blob = typeof content === 'string' ? new Blob([content], { type }) : content;
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.style.display = 'none';
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+function pickFile(): Promise<OpenedFile | null> {
+  return new Promise((resolve) => {
+    const input = document.createElement('input');
+    input.type = 'file';
+    input.accept = '.mms,text/plain';
+    input.addEventListener('change', async () => {
+      const file = input.files?.[0];
+      if (!file) return resolve(null);
+      resolve({ path: file.name, name: file.name, text: await file.text() });
+    });
+    input.addEventListener('cancel', () => resolve(null));
+    input.click();
+  });
+}
+
+/** Prints self-contained report HTML from a hidden frame (the browser's "Save as PDF"). */
+function printHtml(html: string): void {
+  const frame = document.createElement('iframe');
+  frame.className = 'print-frame';
+  frame.srcdoc = html;
+  frame.addEventListener('load', () => {
+    frame.contentWindow?.print();
+    setTimeout(() => frame.remove(), 1000);
+  });
+  document.body.append(frame);
+}
+
+function remember(name: string, store: Storage): void {
+  const recent = [name, ...readRecent(store).filter((n) => n !== name)].slice(0, 10);
+  store.setItem(RECENT_KEY, JSON.stringify(recent));
+}
+
+function readRecent(store: Storage): string[] {
+  try {
+    const v = JSON.parse(store.getItem(RECENT_KEY) ?? '[]');
+    return Array.isArray(v) ? v.filter((x) => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+export interface BrowserPlatformDeps {
+  createWorker: () => Worker;
+  storage?: Storage;
+}
+
+export function browserPlatform({ createWorker, storage = localStorage }: BrowserPlatformDeps): Platform {
+  const statusListeners = new Set<(s: EngineStatus) => void>();
+  const portListeners = new Set<(p: PortLike) => void>();
+  let worker: Worker | null = null;
+  let dirty = false;
+
+  const emitStatus = (s: EngineStatus) => statusListeners.forEach((l) => l(s));
+  const start = () => {
+    worker = createWorker();
+    const current = worker;
+    current.addEventListener('error', (e) => {
+      if (current !== worker) return;
+      e.preventDefault();
+      emitStatus({ state: 'crashed', message: `The engine stopped: ${e.message || 'worker error'}.` });
+      restart('The engine was restarted after an error.');
+    });
+    portListeners.forEach((l) => l(current));
+  };
+  const restart = (message: string) => {
+    worker?.terminate();
+    start();
+    emitStatus({ state: 'restarted', message });
+  };
+
+  addEventListener('beforeunload', (e) => {
+    if (dirty) e.preventDefault();
+  });
+
+  return {
+    mode: 'browser',
+    version: 'browser',
+    files: {
+      async open() {
+        const f = await pickFile();
+        if (f) remember(f.name, storage);
+        return f;
+      },
+      async openPath(path) {
+        throw new Error(`Browser mode cannot reopen "${path}" by its path; use Open.`);
+      },
+      async save(path, text, suggestedName) {
+        const name = path ?? suggestedName ?? 'scenario.mms';
+        download(name, text);
+        remember(name, storage);
+        return { path: name };
+      },
+      async recent() {
+        return readRecent(storage);
+      },
+      async initial() {
+        return null;
+      },
+    },
+    journal: {
+      async write(entry) {
+        storage.setItem(JOURNAL_PREFIX + entry.id, JSON.stringify(entry));
+      },
+      async list() {
+        const out: JournalEntry[] = [];
+        for (let i = 0; i < storage.length; i++) {
+          const key = storage.key(i);
+          if (!key?.startsWith(JOURNAL_PREFIX)) continue;
+          try {
+            out.push(JSON.parse(storage.getItem(key) ?? '') as JournalEntry);
+          } catch {
+            storage.removeItem(key); // a torn entry helps nobody
+          }
+        }
+        return out.sort((a, b) => b.savedAt - a.savedAt);
+      },
+      async discard(id) {
+        storage.removeItem(JOURNAL_PREFIX + id);
+      },
+    },
+    reports: {
+      async save(_format, suggestedName, content) {
+        download(suggestedName, content);
+        return { path: suggestedName };
+      },
+      async savePdf(suggestedName, html) {
+        printHtml(html);
+        return { path: suggestedName };
+      },
+      async open() {},
+    },
+    setDirty(d) {
+      dirty = d;
+    },
+    onMenu(_listener: (c: MenuCommand) => void) {
+      return () => {}; // no native menu in a browser; shortcuts are handled by the page
+    },
+    onEngineStatus(listener) {
+      statusListeners.add(listener);
+      return () => statusListeners.delete(listener);
+    },
+    requestEnginePort() {
+      if (worker) portListeners.forEach((l) => l(worker!));
+      else start();
+    },
+    restartEngine() {
+      restart('The engine was restarted.');
+    },
+    onEnginePort(listener) {
+      portListeners.add(listener);
+      if (worker) listener(worker);
+      else start();
+      return () => portListeners.delete(listener);
+    },
+  };
+}
+
+let platform: Platform | null = null;
+
+/** `window.foliolab` when preload provides it, else the browser bridge. */
+export function getPlatform(): Platform {
+  platform ??= window.foliolab
+    ? electronPlatform(window.foliolab)
+    : browserPlatform({
+        createWorker: () => new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module' }),
+      });
+  return platform;
+}

@@ -1,0 +1,40 @@
+// The props every view takes from the app shell (the views never touch the
+// stores): how to ask the engine about the state at a step, and what is selected.
+
+import type { PolicyId } from '../../../../core/lang/ast';
+import type { StateQueryReply, StateQueryRequest } from '../../../../core/contract/protocol';
+
+export type QueryFn = (policy: PolicyId, step: number, q: StateQueryRequest) => Promise<StateQueryReply>;
+
+export interface PageSelection {
+  process: string;
+  mapping: string;
+  page: number;
+}
+
+type Kind = StateQueryRequest['kind'];
+
+/** Asks one query and checks the reply is the kind asked for. */
+export async function ask<K extends Kind>(
+  query: QueryFn,
+  policy: PolicyId,
+  step: number,
+  q: Extract<StateQueryRequest, { kind: K }>,
+): Promise<Extract<StateQueryReply, { kind: K }>> {
+  const reply = await query(policy, step, q);
+  if (reply.kind !== q.kind) throw new Error(`engine answered a '${q.kind}' query with '${reply.kind}'`);
+  return reply as Extract<StateQueryReply, { kind: K }>;
+}
+
+/** Counts the latest request so a slow, stale reply never overwrites a newer one. */
+export class Latest {
+  private n = 0;
+  next(): () => boolean {
+    const mine = ++this.n;
+    return () => mine === this.n;
+  }
+}
+
+export function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
