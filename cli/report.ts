@@ -1,0 +1,81 @@
+// `foliolab run FILE --report PATH [--report-format F]`: writes one report
+// file. The format follows the extension unless forced; the file is written
+// to a temporary name and renamed, so a crash leaves the old file or the new
+// one, never half a report.
+
+import { open, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, extname, join } from 'node:path';
+import { REPORT_TEXT_FORMATS, renderReport, type ReportInput, type ReportTextFormat } from '../core/report/index';
+
+const EXTENSIONS: Record<string, ReportTextFormat> = {
+  '.html': 'html',
+  '.htm': 'html',
+  '.md': 'md',
+  '.markdown': 'md',
+  '.json': 'json',
+  '.csv': 'csv',
+};
+
+const WRITE_ERRORS: Record<string, string> = {
+  ENOENT: 'the folder does not exist',
+  ENOTDIR: 'a part of the path is not a folder',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'it is a folder',
+  ENOSPC: 'no space left on the device',
+  EROFS: 'read-only file system',
+};
+
+const PDF_NOTE = 'PDF reports come from the app (File > Export Report); the command line writes html, md, json or csv';
+
+/** The format to write `path` in: `forced` (from --report-format) or the extension's. */
+export function resolveReportFormat(path: string, forced?: string): { format: ReportTextFormat } | { error: string } {
+  if (forced !== undefined) {
+    if ((REPORT_TEXT_FORMATS as readonly string[]).includes(forced)) return { format: forced as ReportTextFormat };
+    if (forced === 'pdf') return { error: `--report-format pdf: ${PDF_NOTE}` };
+    return { error: `--report-format ${forced}: unknown report format; expected one of ${REPORT_TEXT_FORMATS.join(', ')}` };
+  }
+  const ext = extname(path).toLowerCase();
+  const format = EXTENSIONS[ext];
+  if (format) return { format };
+  if (ext === '.pdf') return { error: `${path}: ${PDF_NOTE}` };
+  return {
+    error: `${path}: cannot tell the report format from ${ext ? `the extension "${ext}"` : 'a name without extension'}; ` +
+      `use .html, .htm, .md, .markdown, .json or .csv, or --report-format ${REPORT_TEXT_FORMATS.join('|')}`,
+  };
+}
+
+/** Writes `text` to `path` atomically: a temporary file in the same folder, flushed, then renamed. */
+export async function writeFileAtomic(path: string, text: string): Promise<void> {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+  try {
+    const file = await open(tmp, 'w');
+    try {
+      await file.writeFile(text, 'utf8');
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    await rename(tmp, path);
+  } catch (err) {
+    await unlink(tmp).catch(() => undefined);
+    throw err;
+  }
+}
+
+/**
+ * Renders and writes a report. Throws an Error whose message is one sentence
+ * for the user (unknown format, unwritable path), never a stack trace's worth.
+ */
+export async function writeReport(path: string, format: string | undefined, input: ReportInput): Promise<ReportTextFormat> {
+  const resolved = resolveReportFormat(path, format);
+  if ('error' in resolved) throw new Error(resolved.error);
+  const text = renderReport(resolved.format, input);
+  try {
+    await writeFileAtomic(path, text);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    throw new Error(`${path}: cannot write the report: ${WRITE_ERRORS[code] ?? (err as Error).message}`);
+  }
+  return resolved.format;
+}

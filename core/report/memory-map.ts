@@ -1,0 +1,133 @@
+// The final memory map of a single-policy run as a picture: one SVG per VMA,
+// a coloured cell per page (per group of pages above MAX_CELLS), runs of equal
+// cells merged into one rectangle so even a large map stays a small file.
+
+import { CELL, type StateQuery } from '../mm/api';
+import { escapeHtml } from './escape';
+import { formatAddress, formatInt } from './format';
+import type { MapImage } from './input';
+
+/** Cells drawn per VMA at most; larger mappings are downsampled. */
+export const MAX_CELLS = 4096;
+/** Pages read from the engine per query while downsampling. */
+const CHUNK = 65536;
+
+/** Most frequent cell byte of each group of `per` pages. */
+function downsampleCells(read: (from: number, count: number) => Uint8Array, pages: number, per: number): Uint8Array {
+  const out = new Uint8Array(Math.ceil(pages / per));
+  const counts = new Uint32Array(256);
+  let chunkStart = 0;
+  let chunk: Uint8Array = new Uint8Array(0);
+  for (let c = 0; c < out.length; c++) {
+    counts.fill(0);
+    let best = 0;
+    const end = Math.min(pages, (c + 1) * per);
+    for (let p = c * per; p < end; p++) {
+      if (p >= chunkStart + chunk.length) {
+        chunkStart = p;
+        chunk = read(p, Math.min(CHUNK, pages - p));
+      }
+      const v = chunk[p - chunkStart];
+      if (++counts[v] > counts[best] || (counts[v] === counts[best] && v > best)) best = v;
+    }
+    out[c] = best;
+  }
+  return out;
+}
+
+/** The map images of every live process's VMAs in a state (the run's final state). */
+export function mapImagesFromState(state: StateQuery): MapImage[] {
+  return state
+    .processes()
+    .filter((p) => p.alive)
+    .flatMap((p) =>
+      p.vmas.map((vma) => {
+        const per = Math.max(1, Math.ceil(vma.pages / MAX_CELLS));
+        const read = (from: number, count: number) => state.pageCells(p.name, vma.mapping, from, count);
+        const cells = per === 1 ? read(0, vma.pages) : downsampleCells(read, vma.pages, per);
+        return { process: p.name, mapping: vma.mapping, start: vma.start, pages: vma.pages, pagesPerCell: per, cells };
+      }),
+    );
+}
+
+/**
+ * Cell states and colours, the same as the app's memory map
+ * (renderer/src/views/common/palette.ts, which core may not import) so a
+ * report looks like the view it came from. Pinned and PMD-mapped pages are
+ * drawn like the app's small cells: pinned colour, darker shade.
+ */
+export const CELL_STATES = [
+  { id: 'empty', label: 'not present', light: '#e3e5e8', dark: '#30333a' },
+  { id: 'ro', label: 'read-only (may be shared)', light: '#d4b106', dark: '#e6d36a' },
+  { id: 'ro-shared', label: 'read-only, shared with another mm', light: '#ef8a00', dark: '#fbbc54' },
+  { id: 'ro-exclusive', label: 'read-only, PageAnonExclusive', light: '#2b9fb0', dark: '#6fd0dc' },
+  { id: 'writable', label: 'writable (PageAnonExclusive)', light: '#2e9d52', dark: '#5cc281' },
+  { id: 'writable-not-exclusive', label: 'writable, not PageAnonExclusive (broken invariant)', light: '#d93025', dark: '#f28b82' },
+  { id: 'swapped', label: 'swapped out', light: '#8e6bbf', dark: '#b39ddb' },
+  { id: 'pinned', label: 'pinned (FOLL_PIN)', light: '#c2185b', dark: '#ff80ab' },
+] as const;
+const PMD_SHADE = 0.68;
+
+export function cellState(cell: number): (typeof CELL_STATES)[number]['id'] {
+  if (!(cell & CELL.PRESENT)) return cell & CELL.SWAPPED ? 'swapped' : 'empty';
+  if (cell & CELL.PINNED) return 'pinned';
+  if (cell & CELL.WRITABLE) return cell & CELL.ANON_EXCLUSIVE ? 'writable' : 'writable-not-exclusive';
+  if (cell & CELL.ANON_EXCLUSIVE) return 'ro-exclusive';
+  if (cell & CELL.SHARED) return 'ro-shared';
+  return 'ro';
+}
+
+/** The CSS class a cell is drawn with: its state, `-pmd` when PMD-mapped. */
+function cellClass(cell: number): string {
+  const state = cellState(cell);
+  return cell & CELL.PRESENT && cell & CELL.PMD_MAPPED ? `ms-${state}-pmd` : `ms-${state}`;
+}
+
+function shade(hex: string): string {
+  const v = parseInt(hex.slice(1), 16);
+  const c = [v >> 16, (v >> 8) & 255, v & 255].map((x) => Math.round(x * PMD_SHADE).toString(16).padStart(2, '0'));
+  return `#${c.join('')}`;
+}
+
+/** Fill rules for every cell class, light and dark. */
+export function memoryMapCss(): string {
+  const rules = (scheme: 'light' | 'dark') =>
+    CELL_STATES.map((s) => `.ms-${s.id}{fill:${s[scheme]}}.ms-${s.id}-pmd{fill:${shade(s[scheme])}}`).join('');
+  return `${rules('light')}\n@media (prefers-color-scheme: dark){${rules('dark')}}\n@media print{${rules('light')}}`;
+}
+
+/** Legend entries: each state, and the PMD shade shown on the writable colour. */
+export function memoryMapLegend(): { cls: string; label: string }[] {
+  return [
+    ...CELL_STATES.map((s) => ({ cls: `ms-${s.id}`, label: s.label })),
+    { cls: 'ms-writable-pmd', label: 'darker: PMD-mapped' },
+  ];
+}
+
+const COLUMNS = 64;
+const SIZE = 6;
+
+/** One VMA's cells as an inline SVG (no xmlns needed inside HTML). */
+export function mapImageSvg(image: MapImage): string {
+  const rows = Math.max(1, Math.ceil(image.cells.length / COLUMNS));
+  const width = COLUMNS * SIZE;
+  const height = rows * SIZE;
+  const label = `${image.process} ${image.mapping} at ${formatAddress(image.start)}: ${formatInt(image.pages)} pages` +
+    (image.pagesPerCell > 1 ? `, one cell = ${formatInt(image.pagesPerCell)} pages` : '');
+  const parts = [
+    `<svg class="memory-map" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeHtml(label)}">`,
+    `<title>${escapeHtml(label)}</title>`,
+  ];
+  for (let r = 0; r < rows; r++) {
+    let c = 0;
+    while (c < COLUMNS && r * COLUMNS + c < image.cells.length) {
+      const cls = cellClass(image.cells[r * COLUMNS + c]);
+      let end = c + 1;
+      while (end < COLUMNS && r * COLUMNS + end < image.cells.length && cellClass(image.cells[r * COLUMNS + end]) === cls) end++;
+      parts.push(`<rect class="${cls}" x="${c * SIZE}" y="${r * SIZE}" width="${(end - c) * SIZE}" height="${SIZE - 1}"/>`);
+      c = end;
+    }
+  }
+  parts.push('</svg>');
+  return parts.join('');
+}
