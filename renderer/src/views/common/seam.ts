@@ -38,3 +38,20 @@ export class Latest {
 export function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
+
+/** The run of the selected policy (the first run when it is not among them). */
+export function resultFor<R extends { policy: PolicyId }>(results: readonly R[], policy: PolicyId): R | null {
+  return results.find((r) => r.policy === policy) ?? results[0] ?? null;
+}
+
+/** First position in a sorted array whose value is >= x. */
+export function lowerBound(sorted: ArrayLike<number>, x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
