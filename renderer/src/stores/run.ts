@@ -58,6 +58,8 @@ export const useRunStore = defineStore('run', {
     runMs: null as number | null,
     /** One sentence for the banner (engine crash, budget, too large, stopped). */
     message: null as string | null,
+    /** Diagnostics of the last run request (the live check shows most of them already). */
+    diagnostics: [] as Diagnostic[],
   }),
   getters: {
     runs: (s): RunResult[] => s.reply?.runs ?? [],
@@ -71,7 +73,6 @@ export const useRunStore = defineStore('run', {
     lastStep(): number {
       return this.stepCount - 1;
     },
-    diagnostics: (s): Diagnostic[] => s.reply?.diagnostics ?? [],
     running: (s) => s.status === 'running',
   },
   actions: {
@@ -117,12 +118,18 @@ export const useRunStore = defineStore('run', {
     },
 
     accept(reply: RunReplyBody, request: RequestBody<'run'>) {
+      this.diagnostics = reply.diagnostics;
+      const errors = reply.diagnostics.filter((d) => d.severity === 'error').length;
+      if (errors && !reply.runs.length) {
+        // Nothing ran: keep showing the earlier results.
+        this.status = 'error';
+        this.message = `The scenario has ${errors} error${errors > 1 ? 's' : ''}; see the editor.`;
+        return;
+      }
       this.reply = reply;
       this.lastRun = request;
       queryCache.clear();
-      const errors = reply.diagnostics.filter((d) => d.severity === 'error').length;
-      this.status = errors && !reply.runs.length ? 'error' : 'done';
-      if (this.status === 'error') this.message = `The scenario has ${errors} error${errors > 1 ? 's' : ''}; see the editor.`;
+      this.status = 'done';
       const stopped = reply.runs.find((r) => r.stopped);
       if (stopped?.stopped) this.message = `${stopped.policy}: ${stopped.stopped.message}`;
       if (!reply.runs.some((r) => r.policy === this.viewPolicy)) this.viewPolicy = reply.runs[0]?.policy ?? null;

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { ENGINE_PORT_MESSAGE, type FolioLabApi } from '../../core/contract/protocol';
+import { browserPlatform, electronPlatform } from '../../renderer/src/platform/bridge';
+import type { PortLike } from '../../renderer/src/platform/engine-client';
+
+class FakeWorker extends EventTarget {
+  terminated = false;
+  onmessage = null;
+  postMessage() {}
+  terminate() {
+    this.terminated = true;
+  }
+}
+
+function setup() {
+  const workers: FakeWorker[] = [];
+  const platform = browserPlatform({
+    createWorker: () => {
+      const w = new FakeWorker();
+      workers.push(w);
+      return w as unknown as Worker;
+    },
+    storage: window.localStorage,
+  });
+  return { platform, workers };
+}
+
+describe('browser bridge', () => {
+  it('runs the engine in a worker and Stop replaces it with a new one', () => {
+    const { platform, workers } = setup();
+    const ports: PortLike[] = [];
+    const statuses: string[] = [];
+    platform.onEngineStatus((s) => statuses.push(s.state));
+    platform.onEnginePort((p) => ports.push(p));
+    expect(workers).toHaveLength(1);
+    expect(ports[0]).toBe(workers[0]);
+    platform.restartEngine();
+    expect(workers[0].terminated).toBe(true);
+    expect(ports[1]).toBe(workers[1]);
+    expect(statuses).toEqual(['restarted']);
+  });
+
+  it('a worker error reports a crash and starts a fresh engine', () => {
+    const { platform, workers } = setup();
+    const statuses: string[] = [];
+    platform.onEngineStatus((s) => statuses.push(s.state));
+    platform.onEnginePort(() => {});
+    const err = new Event('error', { cancelable: true });
+    Object.assign(err, { message: 'out of memory' });
+    workers[0].dispatchEvent(err);
+    expect(statuses).toEqual(['crashed', 'restarted']);
+    expect(workers).toHaveLength(2);
+    // An error from the replaced worker is old news.
+    workers[0].dispatchEvent(new Event('error', { cancelable: true }));
+    expect(workers).toHaveLength(2);
+  });
+
+  it('keeps the journal in localStorage', async () => {
+    localStorage.clear();
+    const { platform } = setup();
+    await platform.journal.write({ id: 'a', path: null, name: 'a.mms', text: 'x', savedAt: 1 });
+    await platform.journal.write({ id: 'b', path: null, name: 'b.mms', text: 'y', savedAt: 2 });
+    localStorage.setItem('foliolab.journal.torn', '{"id":');
+    expect((await platform.journal.list()).map((e) => e.id)).toEqual(['b', 'a']);
+    expect(localStorage.getItem('foliolab.journal.torn')).toBeNull();
+    await platform.journal.discard('a');
+    expect((await platform.journal.list()).map((e) => e.id)).toEqual(['b']);
+  });
+});
+
+describe('electron bridge', () => {
+  it('accepts an engine port only with the preload nonce, newest generation first', async () => {
+    let requested = 0;
+    const api = { enginePortNonce: 'n0nce', requestEnginePort: () => void requested++ } as unknown as FolioLabApi;
+    const platform = electronPlatform(api, window);
+    const got: unknown[] = [];
+    platform.onEnginePort((p) => got.push(p));
+    expect(requested).toBe(1);
+    const send = (data: unknown, port: unknown) =>
+      window.dispatchEvent(new MessageEvent('message', { data, source: window, ports: [port as MessagePort] }));
+    const a = new MessageChannel().port1;
+    const b = new MessageChannel().port1;
+    send({ type: ENGINE_PORT_MESSAGE, nonce: 'wrong', generation: 1 }, a);
+    expect(got).toEqual([]);
+    send({ type: ENGINE_PORT_MESSAGE, nonce: 'n0nce', generation: 2 }, a);
+    send({ type: ENGINE_PORT_MESSAGE, nonce: 'n0nce', generation: 1 }, b);
+    expect(got).toEqual([a]);
+    expect(platform.mode).toBe('electron');
+  });
+});
