@@ -1,0 +1,26 @@
+// Equality of two scenarios "modulo spans": what the formatter must keep.
+// Positions (spans, comment lines) and the as-written text of expectations
+// (spacing, hex versus decimal) may change; everything else may not.
+import type { Scenario } from './ast';
+
+function strip(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map((v) => strip(v));
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (k === 'span' || v === undefined) continue;
+    out[k] = strip(v);
+  }
+  if ('condition' in out) delete out.text;
+  if ('trailing' in out) delete out.line;
+  return out;
+}
+
+/** The scenario without positions, for comparisons and snapshots. */
+export function withoutSpans(s: Scenario): unknown {
+  return strip(s);
+}
+
+export function sameScenario(a: Scenario, b: Scenario): boolean {
+  return JSON.stringify(strip(a)) === JSON.stringify(strip(b));
+}
