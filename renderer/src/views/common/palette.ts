@@ -151,3 +151,12 @@ export function buildLut(colours: PaletteColours): MapLut {
     highlight: packPixel(colours.highlight),
   };
 }
+
+/** One line colour per policy in charts: mid tones that read on light and dark backgrounds. */
+export const POLICY_COLOURS: Record<string, string> = {
+  'v6.7': '#e8710a',
+  'v6.9': '#1a73e8',
+  rmapid: '#d01884',
+  'v6.15': '#1e8e3e',
+  ideal: '#9334e6',
+};
