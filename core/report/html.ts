@@ -110,23 +110,33 @@ function countersSection(s: ReportSummary): string {
   );
 }
 
+/** Copies and reuses keep one colour each in every policy's chart. */
+const COPY_COLOUR = SERIES_COLOURS[1];
+const REUSE_COLOUR = SERIES_COLOURS[2];
+
 function chartsSection(runs: RunResult[]): string {
-  const colour = (i: number) => SERIES_COLOURS[i % SERIES_COLOURS.length];
   const memory = lineChart({
     title: 'Memory in use after each step',
-    lines: runs.map((r, i) => ({ label: r.policy, values: r.timeline.memUsed, colour: colour(i) })),
+    lines: runs.map((r, i) => ({ label: r.policy, values: r.timeline.memUsed, colour: SERIES_COLOURS[i % SERIES_COLOURS.length] })),
     formatY: formatBytes,
     binary: true,
   });
-  const cow = lineChart({
-    title: 'Copies (solid) and reuses (dashed), cumulative',
-    lines: runs.flatMap((r, i) => [
-      { label: `${r.policy} copies`, values: r.timeline.cowCopies, colour: colour(i) },
-      { label: `${r.policy} reuses`, values: r.timeline.pgreuse, colour: colour(i), dashed: true },
-    ]),
-    formatY: formatInt,
-  });
-  return section('charts', 'Over the steps', `<div class="charts">\n<figure>${memory}</figure>\n<figure>${cow}</figure>\n</div>`);
+  // One small chart per policy on a common scale, so the policies compare at a glance.
+  const top = Math.max(0, ...runs.flatMap((r) => [...r.timeline.cowCopies, ...r.timeline.pgreuse]));
+  const cow = runs.map((r) =>
+    lineChart({
+      title: `${r.policy}: copies and reuses (cumulative)`,
+      lines: [
+        { label: 'copies (cow_copies)', values: r.timeline.cowCopies, colour: COPY_COLOUR },
+        { label: 'reuses (pgreuse)', values: r.timeline.pgreuse, colour: REUSE_COLOUR, dashed: true },
+      ],
+      formatY: formatInt,
+      minYMax: top,
+      width: 440,
+      height: 220,
+    }),
+  );
+  return section('charts', 'Over the steps', `<figure>${memory}</figure>\n<div class="charts">${cow.map((c) => `<figure>${c}</figure>`).join('\n')}</div>`);
 }
 
 function problemsSection(s: ReportSummary): string {

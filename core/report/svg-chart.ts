@@ -1,5 +1,6 @@
 // Line charts as inline SVG text: no script, no external resource, readable in
-// light and dark mode (text and axes use currentColor) and in print.
+// light and dark mode (text and axes use currentColor) and in print. Inline
+// SVG inside HTML needs no xmlns, so the report holds no URL at all.
 
 import { escapeHtml } from './escape';
 
@@ -19,6 +20,8 @@ export interface ChartOptions {
   formatY: (value: number) => string;
   /** Ticks at powers of two (bytes) instead of 1-2-5 steps. */
   binary?: boolean;
+  /** Top of the y axis at least this (the same scale across several charts). */
+  minYMax?: number;
   width?: number;
   height?: number;
 }
@@ -76,7 +79,7 @@ export function lineChart(opts: ChartOptions): string {
   const plotH = height - top - bottom;
 
   const n = Math.max(1, ...opts.lines.map((l) => l.values.length));
-  const maxY = Math.max(0, ...opts.lines.flatMap((l) => l.values));
+  const maxY = Math.max(opts.minYMax ?? 0, ...opts.lines.map((l) => l.values.reduce((m, v) => (v > m ? v : m), 0)));
   const step = tickStep(maxY, opts.binary ?? false);
   const yMax = Math.max(step, Math.ceil(maxY / step) * step);
   const xOf = (x: number) => left + (n === 1 ? plotW / 2 : (x / (n - 1)) * plotW);
@@ -109,7 +112,7 @@ export function lineChart(opts: ChartOptions): string {
   parts.push(`<text x="${left + plotW / 2}" y="${height - 4}" text-anchor="middle" font-size="11" fill="currentColor">step</text>`);
   // Lines: earlier series drawn wider so equal series stay visible underneath.
   opts.lines.forEach((line, i) => {
-    const widthPx = Math.max(1.5, 4.5 - i);
+    const widthPx = Math.max(1.5, 6 - 1.5 * i);
     const points = downsample(line.values);
     const dash = line.dashed ? ' stroke-dasharray="6 4"' : '';
     const path = points.map((p) => `${fmt(xOf(p.x))},${fmt(yOf(p.y))}`).join(' ');

@@ -1,0 +1,127 @@
+// The HTML report opened from disk in Chromium: it loads nothing (no request
+// besides the file itself and data: URIs), runs no script even with markup in
+// every user-written string, renders its SVG charts and memory map, and
+// prints (the app's PDF is printToPDF of the same HTML). Screenshots are kept
+// in test-results/screenshots/.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CELL } from '../../core/mm/api';
+import { renderReport, type ReportInput } from '../../core/report/index';
+import { hostileInput, input, pteThpRun } from '../report/fixtures';
+import { launch } from './browser';
+
+const shots = resolve(__dirname, '../../test-results/screenshots');
+const dir = mkdtempSync(join(tmpdir(), 'foliolab-report-'));
+let context: BrowserContext;
+
+beforeAll(async () => {
+  mkdirSync(shots, { recursive: true });
+  context = await launch();
+});
+afterAll(async () => {
+  await context?.close();
+});
+
+interface Opened {
+  page: Page;
+  requests: string[];
+  problems: string[];
+  url: string;
+}
+
+async function open(name: string, report: ReportInput, colorScheme: 'light' | 'dark' = 'light'): Promise<Opened> {
+  const path = join(dir, name);
+  writeFileSync(path, renderReport('html', report));
+  const page = await context.newPage();
+  await page.emulateMedia({ colorScheme });
+  const requests: string[] = [];
+  const problems: string[] = [];
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('dialog', (d) => {
+    problems.push(`dialog: ${d.message()}`);
+    void d.dismiss();
+  });
+  const url = pathToFileURL(path).href;
+  await page.goto(url, { waitUntil: 'load' });
+  return { page, requests, problems, url };
+}
+
+function expectNoRequestBeyond(o: Opened) {
+  expect(o.requests.filter((u) => u !== o.url && !u.startsWith('data:'))).toEqual([]);
+  expect(o.requests).toContain(o.url);
+}
+
+describe('HTML report in Chromium', () => {
+  it('loads nothing, runs nothing and renders its charts', async () => {
+    const o = await open('report.html', input([pteThpRun('v6.9'), pteThpRun('v6.15')]));
+    expectNoRequestBeyond(o);
+    expect(o.problems).toEqual([]);
+    const charts = await o.page.locator('svg.chart').evaluateAll((svgs) =>
+      svgs.map((s) => {
+        const box = s.getBoundingClientRect();
+        const lines = [...s.querySelectorAll('polyline')].map((p) => (p as SVGPolylineElement).getBBox());
+        return { width: box.width, height: box.height, lines: lines.length, lineWidths: lines.map((b) => b.width) };
+      }),
+    );
+    expect(charts).toHaveLength(3);
+    for (const c of charts) {
+      expect(c.width).toBeGreaterThan(400);
+      expect(c.height).toBeGreaterThan(150);
+      for (const w of c.lineWidths) expect(w).toBeGreaterThan(300); // each series spans the steps
+    }
+    expect(charts.map((c) => c.lines)).toEqual([2, 2, 2]);
+    await o.page.screenshot({ path: join(shots, 'report.png'), fullPage: true });
+    await o.page.locator('#charts').screenshot({ path: join(shots, 'report-charts.png') });
+    // The print stylesheet applies and Chromium prints it (the app's PDF path).
+    await o.page.emulateMedia({ media: 'print' });
+    expect(await o.page.evaluate(() => getComputedStyle(document.querySelector('nav')!).display)).toBe('none');
+    const pdf = await o.page.pdf({ format: 'A4', printBackground: true });
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    writeFileSync(join(shots, 'report.pdf'), pdf);
+    await o.page.close();
+  });
+
+  it('shows markup from the scenario as text and runs no script', async () => {
+    const o = await open('hostile.html', hostileInput(), 'dark');
+    expectNoRequestBeyond(o);
+    expect(o.problems).toEqual([]);
+    expect(await o.page.locator('img, script, iframe, object, embed').count()).toBe(0);
+    expect(await o.page.locator('h1').textContent()).toContain('<img src=x onerror=alert(1)><script>alert(1)</script>');
+    expect(await o.page.title()).toContain('<script>alert(1)</script>');
+    // Dark mode follows prefers-color-scheme.
+    expect(await o.page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(22, 25, 29)');
+    await o.page.screenshot({ path: join(shots, 'report-hostile-dark.png'), fullPage: true });
+    await o.page.close();
+  });
+
+  it('draws the final memory map of a single-policy run', async () => {
+    const pages = 1024;
+    const cells = new Uint8Array(pages).map((_, i) =>
+      i < 512 ? CELL.PRESENT | CELL.WRITABLE | CELL.ANON_EXCLUSIVE | (i === 0 ? CELL.FOLIO_HEAD : 0) : i < 768 ? CELL.PRESENT | CELL.SHARED : 0,
+    );
+    const o = await open(
+      'single.html',
+      input([pteThpRun('v6.15')], { mapImages: [{ process: 'P0', mapping: 'A', start: 0x10000000, pages, pagesPerCell: 1, cells }] }),
+    );
+    expectNoRequestBeyond(o);
+    expect(o.problems).toEqual([]);
+    const map = await o.page.locator('svg.memory-map').evaluate((s) => {
+      const fills = [...s.querySelectorAll('rect')].map((r) => getComputedStyle(r).fill);
+      return { width: s.getBoundingClientRect().width, height: s.getBoundingClientRect().height, fills: [...new Set(fills)] };
+    });
+    expect(map.width).toBeGreaterThan(300);
+    expect(map.height).toBeGreaterThan(80);
+    // writable exclusive (green), read-only shared (orange), not present (grey)
+    expect(map.fills.sort()).toEqual(['rgb(227, 229, 232)', 'rgb(239, 138, 0)', 'rgb(46, 157, 82)']);
+    await o.page.locator('#memory-map').screenshot({ path: join(shots, 'report-memory-map.png') });
+    await o.page.close();
+  });
+});
