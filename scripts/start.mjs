@@ -1,26 +1,25 @@
 // `npm start`: Folio Lab in Electron with an example scenario loaded; where the
 // Electron binary is not installed (this offline machine), browser mode.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { electronBinary } from './electron-binary.mjs';
 import { runBrowserMode } from './web.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** The Electron executable the npm package would run, if its binary was downloaded. */
-export function electronBinary() {
-  const pkg = join(root, 'node_modules', 'electron');
-  const pathFile = join(pkg, 'path.txt');
-  if (!existsSync(pathFile)) return null;
-  const bin = join(pkg, 'dist', readFileSync(pathFile, 'utf8').trim());
-  return existsSync(bin) ? bin : null;
-}
-
-function exampleScenario() {
-  const dir = join(root, 'examples');
-  const first = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.mms')).sort()[0] : undefined;
-  return first ? join(dir, first) : null;
+/** The first example scenario: top-level examples/*.mms first, then the sub-folders, by name. */
+function exampleScenario(dir = join(root, 'examples')) {
+  if (!existsSync(dir)) return null;
+  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+  const file = entries.find((e) => e.isFile() && e.name.endsWith('.mms'));
+  if (file) return join(dir, file.name);
+  for (const sub of entries.filter((e) => e.isDirectory())) {
+    const found = exampleScenario(join(dir, sub.name));
+    if (found) return found;
+  }
+  return null;
 }
 
 const binary = electronBinary();

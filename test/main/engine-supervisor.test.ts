@@ -4,7 +4,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { EngineStatus } from '../../core/contract/protocol';
 import { IPC_CHANNELS } from '../../core/contract/protocol';
-import { FakeMessagePortMain, recorded, resetStub } from '../stubs/electron';
+import { FakeMessagePortMain, fakeWindow, recorded, resetStub } from '../stubs/electron';
 import { createEngineSupervisor, spawnUtility } from '../../main/engine';
 import { createScenarioWindow } from '../../main/window';
 import { WindowRegistry } from '../../main/windows';
@@ -94,13 +94,14 @@ describe('engine supervisor (utility process)', () => {
   it('a window receives its port via webContents.postMessage on the enginePort channel, status via send', () => {
     const w = createScenarioWindow({ registry: new WindowRegistry(), preloadPath: 'p.cjs', hostPath: '/h.js', spawn: spawnUtility });
     w.engine.requestPort();
-    const posted = w.win.webContents.posted;
+    const { webContents } = fakeWindow(w.win);
+    const posted = webContents.posted;
     expect(posted).toHaveLength(1);
     expect(posted[0].channel).toBe(IPC_CHANNELS.enginePort);
     expect(posted[0].message).toEqual({ generation: 1 });
     expect(posted[0].transfer[0]).toBeInstanceOf(FakeMessagePortMain);
     recorded.forks[0].emit('exit', null);
-    expect(w.win.webContents.sent.map((s) => s.args[0])).toContainEqual({ state: 'crashed', message: 'The engine was killed; restarting it.' });
+    expect(webContents.sent.map((s) => s.args[0])).toContainEqual({ state: 'crashed', message: 'The engine was killed; restarting it.' });
     expect(posted).toHaveLength(2);
   });
 });

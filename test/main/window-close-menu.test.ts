@@ -1,7 +1,7 @@
 // Closing a window with unsaved changes asks first; the menu sends commands.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { IPC_CHANNELS, type MenuCommand } from '../../core/contract/protocol';
-import { BrowserWindow, dialogAnswers, dialogCalls, recorded, resetStub } from '../stubs/electron';
+import { BrowserWindow, dialogAnswers, dialogCalls, fakeWindow, recorded, resetStub } from '../stubs/electron';
 import { spawnUtility } from '../../main/engine';
 import { installMenu, menuTemplate } from '../../main/menu';
 import { createScenarioWindow } from '../../main/window';
@@ -9,13 +9,16 @@ import { WindowRegistry } from '../../main/windows';
 
 beforeEach(resetStub);
 
-const open = (registry = new WindowRegistry()) => createScenarioWindow({ registry, preloadPath: 'p.cjs', hostPath: '/h.js', spawn: spawnUtility });
+const open = (registry = new WindowRegistry()) => {
+  const entry = createScenarioWindow({ registry, preloadPath: 'p.cjs', hostPath: '/h.js', spawn: spawnUtility });
+  return Object.assign(entry, { fake: fakeWindow(entry.win) });
+};
 
 describe('close handling', () => {
   it('a clean window closes without asking', () => {
     const w = open();
     w.win.close();
-    expect(w.win.destroyed).toBe(true);
+    expect(w.fake.destroyed).toBe(true);
     expect(dialogCalls).toEqual([]);
   });
 
@@ -24,14 +27,14 @@ describe('close handling', () => {
     w.dirty = true;
     dialogAnswers.push(2); // Cancel
     w.win.close();
-    expect(w.win.destroyed).toBe(false);
+    expect(w.fake.destroyed).toBe(false);
     dialogAnswers.push(0); // Save
     w.win.close();
-    expect(w.win.destroyed).toBe(false);
-    expect(w.win.webContents.sent).toContainEqual({ channel: IPC_CHANNELS.menu, args: ['save'] });
+    expect(w.fake.destroyed).toBe(false);
+    expect(w.fake.webContents.sent).toContainEqual({ channel: IPC_CHANNELS.menu, args: ['save'] });
     dialogAnswers.push(1); // Don't Save
     w.win.close();
-    expect(w.win.destroyed).toBe(true);
+    expect(w.fake.destroyed).toBe(true);
     expect(dialogCalls.map((c) => (c.options as { buttons: string[] }).buttons)).toEqual(Array(3).fill(['Save', "Don't Save", 'Cancel']));
     expect(recorded.forks[0].killed).toBe(true);
   });

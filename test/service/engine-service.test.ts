@@ -39,7 +39,7 @@ vi.mock('../../core/mm/index', () => ({
 
 const { createEngineService, MAX_KEPT_RUNS } = await import('../../core/service/engine-service');
 
-const GOOD = 'title "t"\nP0: mmap A 8K\nP0: write A[0]\nP0: fork P1\n';
+const GOOD = 'scenario "t"\nP0: mmap A 8K\nP0: write A[0]\nP0: fork P1\n';
 
 function harness() {
   const out: { msg: EngineMessage; transfer?: ArrayBuffer[] }[] = [];

@@ -185,6 +185,9 @@ export class BrowserWindow extends EventEmitter {
   }
 }
 
+/** The stub behind a window typed as Electron's (main's modules hold the real type). */
+export const fakeWindow = (win: unknown) => win as BrowserWindow;
+
 // --- IPC -------------------------------------------------------------------
 
 export const ipcMain = {
