@@ -160,3 +160,8 @@ export const POLICY_COLOURS: Record<string, string> = {
   'v6.15': '#1e8e3e',
   ideal: '#9334e6',
 };
+
+/** The CSS colour of a page state (for views that reuse the map's colours, e.g. bit strips). */
+export function stateCss(id: CellStateId): string {
+  return cssColour(CELL_STATES.find((e) => e.id === id)!);
+}
