@@ -1,8 +1,59 @@
-// Report export: wired to core/report when it lands.
+// Export Report: renders the last run with core/report and saves it through
+// the platform (Electron: native dialog, atomic write, printToPDF; browser:
+// download, PDF through the print dialog).
 import type { ReportFormat } from '../../core/contract/protocol';
+import { renderReport, type MapImage, type ReportInput } from '../../core/report/index';
+import { MAX_CELLS } from '../../core/report/memory-map';
+import { services } from './platform/services';
+import { useDocumentStore } from './stores/document';
+import { useRunStore } from './stores/run';
 
-export const REPORT_FORMATS: ReportFormat[] = [];
+export const REPORT_FORMATS: ReportFormat[] = ['html', 'pdf', 'md', 'json', 'csv'];
 
-export async function exportReport(_format: ReportFormat): Promise<string | null> {
-  return null;
+/** The final memory map of a single-policy run, read through the same queries the views use. */
+async function mapImages(): Promise<MapImage[] | undefined> {
+  const run = useRunStore();
+  const only = run.runs.length === 1 ? run.runs[0] : null;
+  if (!only) return undefined;
+  const last = only.steps.length - 1;
+  const procs = await run.query(only.policy, last, { kind: 'processes' });
+  if (procs.kind !== 'processes') return undefined;
+  const images: MapImage[] = [];
+  for (const p of procs.processes.filter((x) => x.alive)) {
+    for (const vma of p.vmas.filter((v) => v.pages <= MAX_CELLS)) {
+      const cells = await run.query(only.policy, last, { kind: 'cells', process: p.name, mapping: vma.mapping, from: 0, count: vma.pages });
+      if (cells.kind === 'cells') images.push({ process: p.name, mapping: vma.mapping, start: vma.start, pages: vma.pages, pagesPerCell: 1, cells: cells.cells });
+    }
+  }
+  return images;
+}
+
+export async function reportInput(): Promise<ReportInput> {
+  const run = useRunStore();
+  const doc = useDocumentStore();
+  const reply = run.reply;
+  if (!reply) throw new Error('Run the scenario first.');
+  return {
+    file: doc.name,
+    source: run.lastRun?.source ?? doc.text,
+    title: reply.title,
+    diagnostics: reply.diagnostics,
+    runs: reply.runs,
+    generatedAt: new Date(),
+    version: services().platform.version,
+    mapImages: await mapImages().catch(() => undefined),
+  };
+}
+
+/** Renders and saves; returns the saved path, or null when the user cancelled. */
+export async function exportReport(format: ReportFormat): Promise<string | null> {
+  const { platform } = services();
+  const input = await reportInput();
+  const base = input.file.replace(/\.mms$/, '') || 'scenario';
+  if (format === 'pdf') {
+    const saved = await platform.reports.savePdf(`${base}-report.pdf`, renderReport('html', input));
+    return saved?.path ?? null;
+  }
+  const saved = await platform.reports.save(format, `${base}-report.${format}`, renderReport(format, input));
+  return saved?.path ?? null;
 }

@@ -1,0 +1,193 @@
+// The workbench in browser mode, end to end, in Debian's chromium: one page
+// goes through what a user does, in order. Screenshots of every main view go
+// to test-results/screenshots/ (looked at by eye; kept as artefacts).
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { launch, normalise, recordRequests } from './browser';
+
+const SHOTS = resolve(__dirname, '../../test-results/screenshots');
+const baseUrl = inject('baseUrl');
+
+let context: BrowserContext;
+let page: Page;
+let requests: string[];
+const consoleErrors: string[] = [];
+
+const shot = (name: string) => page.screenshot({ path: resolve(SHOTS, `${name}.png`) });
+const button = (name: string) => page.getByRole('button', { name, exact: true });
+const tab = (name: string) => page.getByRole('tab', { name, exact: true });
+const stepLabel = () => page.getByTestId('step-label').innerText();
+const editorText = async () => normalise(await page.locator('.monaco-editor .view-lines').innerText());
+
+// Page-side conditions as strings: this file is type-checked without the DOM library.
+const RUN_DONE = `(() => {
+  const run = [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === 'Run');
+  return run && !run.disabled && /step \\d+ of \\d+/.test(document.querySelector('[data-testid=step-label]')?.textContent ?? '');
+})()`;
+const RUN_ENABLED = `[...document.querySelectorAll('button')].some((b) => b.textContent.trim() === 'Run' && !b.disabled)`;
+
+/** Replaces the editor's text as a user would: select all, then type (insertText: no auto-closing). */
+async function setEditorText(text: string) {
+  await page.locator('.monaco-editor .view-lines').click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(text);
+}
+
+async function runAndWait() {
+  await button('Run').click();
+  await page.waitForFunction(RUN_DONE);
+}
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  context = await launch();
+  page = await context.newPage();
+  requests = recordRequests(page);
+  page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+  page.on('pageerror', (e) => consoleErrors.push(String(e)));
+  page.on('dialog', (d) => void d.accept()); // "discard unsaved changes?" when loading an example
+});
+
+afterAll(async () => {
+  await context?.close();
+});
+
+describe('workbench (browser mode)', () => {
+  it('opens ready for input, in browser mode, with the story loaded', async () => {
+    const t0 = Date.now();
+    await page.goto(baseUrl);
+    await page.waitForSelector('[data-app-state="ready"]', { timeout: 20_000 });
+    console.log(`time to ready: ${Date.now() - t0} ms`);
+    expect(await page.getByTestId('mode').innerText()).toContain('browser');
+    expect(await page.getByTestId('engine-state').innerText()).toContain('ready');
+    expect(await editorText()).toContain('scenario "pte-mapped THP reuse after child exit"');
+    // A checkbox per policy, named by its id.
+    for (const id of ['v6.7', 'v6.9', 'rmapid', 'v6.15']) expect(await page.getByRole('checkbox', { name: id, exact: true }).isChecked()).toBe(true);
+    await page.waitForSelector('.monaco-editor .mtk1'); // tokenized
+    await shot('01-start');
+  });
+
+  it('shows a diagnostic for a scenario with an error, and clears it when fixed', async () => {
+    await setEditorText('scenario "e2e: fork, write, compare"\nP0: mmap A 64K\nP0: write A\nP0: fork P1\nP1: write A[0..4]\nP0: write A[8]\n');
+    await page.keyboard.type('P0: madvise A hugepages');
+    const problems = page.getByTestId('problems');
+    await expect.poll(() => problems.innerText().catch(() => ''), { timeout: 3000 }).toMatch(/:7:\d+.*error.*hugepages/s);
+    await page.waitForSelector('.monaco-editor .squiggly-error');
+    await shot('02-diagnostic');
+    await page.keyboard.press('Backspace'); // "hugepages" -> "hugepage"
+    await expect.poll(() => problems.count(), { timeout: 3000 }).toBe(0);
+    expect(await page.locator('.monaco-editor .squiggly-error').count()).toBe(0);
+  });
+
+  it('runs it and shows the memory map', async () => {
+    const t0 = Date.now();
+    await button('Run').click();
+    await page.waitForSelector('[data-view="memory"] canvas', { timeout: 15_000 });
+    await page.waitForFunction(RUN_DONE);
+    console.log(`Run to views: ${Date.now() - t0} ms; ${await page.getByTestId('run-time').innerText()}`);
+    expect(await stepLabel()).toMatch(/^step 7 of 7/);
+    expect(await page.getByTestId('counters').innerText()).toMatch(/pgfault \d+/);
+    await shot('03-memory-map');
+  });
+
+  it('steps through the run with every view following', async () => {
+    await button('First step').click();
+    expect(await stepLabel()).toMatch(/^before step 1 of 7/);
+    expect(await button('Step back').isDisabled()).toBe(true);
+    await button('Step forward').click();
+    await button('Step forward').click();
+    expect(await stepLabel()).toMatch(/^step 2 of 7: P0: write A/);
+    await button('Step back').click();
+    expect(await stepLabel()).toMatch(/^step 1 of 7: P0: mmap A/);
+    // The editor marks the step's line.
+    await page.waitForSelector('.monaco-editor .step-line');
+    await page.getByRole('slider', { name: 'Step' }).fill('4');
+    expect(await stepLabel()).toMatch(/^step 5 of 7: P1: write A\[0\.\.4\]/);
+    await button('Last step').click();
+    expect(await stepLabel()).toMatch(/^step 7 of 7/);
+    expect(await button('Step forward').isDisabled()).toBe(true);
+  });
+
+  it('opens the page inspector on a page of the memory map', async () => {
+    const canvas = page.locator('[data-view="memory"] canvas').first();
+    const box = (await canvas.boundingBox())!;
+    await canvas.click({ position: { x: Math.min(8, box.width / 2), y: Math.min(8, box.height / 2) } });
+    await expect.poll(() => tab('Page inspector').getAttribute('aria-selected'), { timeout: 3000 }).toBe('true');
+    await expect.poll(() => page.locator('[data-view="inspector"]').innerText(), { timeout: 5000 }).toMatch(/PTE|pte/);
+    await shot('04-page-inspector');
+  });
+
+  it('shows the folios, the trace and the expectations', async () => {
+    for (const [name, view] of [
+      ['Folios', 'folios'],
+      ['Trace', 'trace'],
+      ['Expectations', 'expectations'],
+    ] as const) {
+      await tab(name).click();
+      const panel = page.locator(`[data-view="${view}"]`);
+      await expect.poll(() => panel.innerText(), { timeout: 5000 }).not.toMatch(/^\s*$/);
+      await page.waitForTimeout(150); // let canvases and lists settle for the picture
+      await shot(`05-${view}`);
+    }
+  });
+
+  it('compares the policies side by side', async () => {
+    await tab('Compare').click();
+    const panel = page.locator('[data-view="compare"]');
+    for (const id of ['v6.7', 'v6.9', 'rmapid', 'v6.15']) await expect.poll(() => panel.innerText(), { timeout: 5000 }).toContain(id);
+    await page.waitForTimeout(150);
+    await shot('06-compare');
+  });
+
+  it('opens an example from the library', async () => {
+    await page.getByRole('button', { name: 'Examples' }).click();
+    const items = page.getByRole('menuitem');
+    expect(await items.count()).toBeGreaterThan(0);
+    const title = (await items.first().innerText()).trim();
+    await items.first().click();
+    await expect.poll(editorText).not.toContain('e2e: fork, write, compare');
+    await runAndWait();
+    expect(await page.getByTestId('banner').count()).toBe(0);
+    console.log(`example opened and run: ${title}`);
+  });
+
+  it('stops a long run within 200 ms and runs again', async () => {
+    await setEditorText('scenario "long"\nmemory 8G\nP0: mmap A 4G\nP0: write A\nP0: fork P1\nP1: write A\nP0: write A\n');
+    await button('Run').click();
+    await expect.poll(() => page.getByTestId('engine-state').innerText()).toContain('running');
+    await page.waitForTimeout(300); // well into the run
+    const t0 = Date.now();
+    await button('Stop').click();
+    await page.waitForFunction(RUN_ENABLED, undefined, { polling: 'raf' });
+    const stopMs = Date.now() - t0;
+    console.log(`Stop took ${stopMs} ms`);
+    expect(stopMs).toBeLessThan(200);
+    expect(await page.getByTestId('banner').innerText()).toMatch(/stopped/i);
+    // The scenario text is intact and the restarted engine takes the next run.
+    expect(await editorText()).toContain('P0: mmap A 4G');
+    await setEditorText('P0: mmap A 16K\nP0: write A\n');
+    await expect.poll(() => page.getByTestId('engine-state').innerText()).toContain('ready');
+    await runAndWait();
+    expect(await stepLabel()).toMatch(/^step 2 of 2/);
+  });
+
+  it('follows a dark colour scheme', async () => {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe('dark');
+    await tab('Memory map').click();
+    await page.waitForTimeout(200);
+    await shot('07-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  it('never leaves 127.0.0.1 and logs no errors', () => {
+    const origin = new URL(baseUrl).origin;
+    const outside = requests.filter((u) => !u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:'));
+    expect(outside).toEqual([]);
+    expect(requests.length).toBeGreaterThan(3);
+    expect(consoleErrors).toEqual([]);
+  });
+});
