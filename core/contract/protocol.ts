@@ -196,7 +196,7 @@ export const IPC_CHANNELS = {
   reportsSave: 'reports:save',
   reportsSavePdf: 'reports:save-pdf',
   reportsOpen: 'reports:open',
-  setDirty: 'window:set-dirty',
+  setDirty: 'doc:set-dirty',
   requestEnginePort: 'engine:request-port',
   restartEngine: 'engine:restart',
   // main -> renderer
