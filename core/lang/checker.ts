@@ -316,14 +316,14 @@ class Checker {
     const end = r.end ? this.indexPage(r.end) : undefined;
     if (start === undefined || (r.end && end === undefined) || m.pages === undefined) return m;
     const pages = m.pages;
-    const size = `${m.name} has ${pages} page${pages === 1 ? '' : 's'} (${formatSize(pages * PAGE_SIZE)})`;
+    const size = () => `${m.name} has ${pages} page${pages === 1 ? '' : 's'} (${formatSize(pages * PAGE_SIZE)})`;
     if (r.single) {
-      if (start >= pages) this.report(r.span, 'range-outside-mapping', `page ${start} is outside the mapping: ${size}, pages 0 to ${pages - 1}`);
+      if (start >= pages) this.report(r.span, 'range-outside-mapping', `page ${start} is outside the mapping: ${size()}, pages 0 to ${pages - 1}`);
       return m;
     }
     const last = end ?? pages;
-    if (start >= pages && r.start) this.report(r.start.span, 'range-outside-mapping', `range starts at page ${start}, outside the mapping: ${size}`);
-    else if (last > pages && r.end) this.report(r.end.span, 'range-outside-mapping', `range ends at page ${last}, past the end of the mapping: ${size}, so the end can be at most ${pages}`);
+    if (start >= pages && r.start) this.report(r.start.span, 'range-outside-mapping', `range starts at page ${start}, outside the mapping: ${size()}`);
+    else if (last > pages && r.end) this.report(r.end.span, 'range-outside-mapping', `range ends at page ${last}, past the end of the mapping: ${size()}, so the end can be at most ${pages}`);
     else if (start >= last) this.report(r.span, 'empty-range', `range ${m.name}[${start}..${last}] is empty: the end is exclusive, so write an end larger than the start`);
     return m;
   }

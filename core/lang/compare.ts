@@ -13,6 +13,8 @@ function strip(value: unknown): unknown {
   }
   if ('condition' in out) delete out.text;
   if ('trailing' in out) delete out.line;
+  // Comments follow their statement, and the header's order is canonical, so only their set must match.
+  if (Array.isArray(out.comments)) out.comments = [...out.comments].sort((x, y) => (JSON.stringify(x) < JSON.stringify(y) ? -1 : 1));
   return out;
 }
 

@@ -20,13 +20,24 @@ export function formatScenario(scenario: Scenario): string {
   const steps = scenario.steps.map((s) => item(s.span.line, formatStep(s)));
   const expects = scenario.expectations.map((e) => item(e.span.line, formatExpectation(e)));
   const all = [...header, ...steps, ...expects];
-  const tail = attachComments(all, scenario.comments);
+  const firstLine = all.reduce((m, i) => Math.min(m, i.line), Infinity);
+  // Comments above the first statement open the file whatever the header's order becomes.
+  const head = scenario.comments.filter((c) => !c.trailing && c.line < firstLine);
+  const tail = attachComments(all, scenario.comments.filter((c) => !head.includes(c)));
 
   const out: string[] = [];
+  let separate = false; // a blank line before the next section
+  if (head.length) {
+    const last = head[head.length - 1].line;
+    out.push(...renderSection([{ line: last + 1, text: '', leading: head }]));
+    out.pop(); // the placeholder statement
+    separate = firstLine - last > 1;
+  }
   for (const section of [header, steps, expects]) {
     if (section.length === 0) continue;
-    if (out.length) out.push('');
+    if (separate) out.push('');
     out.push(...renderSection(section));
+    separate = true;
   }
   if (tail.length) {
     if (out.length) out.push('');
@@ -76,7 +87,7 @@ function renderSection(items: Item[]): string[] {
   // Trailing comments are aligned within a run of statements not broken by blank lines or comment lines.
   let run: { index: number; text: string; comment: string }[] = [];
   const flush = () => {
-    const width = Math.max(...run.map((r) => r.text.length));
+    const width = run.reduce((m, r) => Math.max(m, r.text.length), 0);
     for (const r of run) out[r.index] = `${r.text.padEnd(width)}  ${r.comment}`;
     run = [];
   };

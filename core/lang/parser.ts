@@ -56,6 +56,7 @@ export const OPERATION_SYNTAX: Record<Operation['op'], string> = {
   'clear-soft-dirty': 'clear-soft-dirty',
 };
 export const OPERATIONS = Object.keys(OPERATION_SYNTAX) as Operation['op'][];
+const USAGE = Object.fromEntries(OPERATIONS.map((op) => [op, `usage: ${OPERATION_SYNTAX[op]}`])) as Record<Operation['op'], string>;
 export const PROTS: readonly Prot[] = ['rw', 'ro', 'none'];
 export const THP_MODES: readonly ThpMode[] = ['always', 'madvise', 'never'];
 export const CMP_OPS: readonly CmpOp[] = ['==', '!=', '<', '<=', '>', '>='];
@@ -158,9 +159,8 @@ class FileParser {
       this.scenario.comments.push(c);
     }
     if (tokens.length === 0) return;
-    const lexErrors = tokens.filter((t) => t.kind === 'error');
-    if (lexErrors.length > 0) {
-      for (const t of lexErrors) this.diagnostics.push(diag(lineNo, t.start, t.end, t.code ?? 'syntax', t.message ?? 'syntax error'));
+    if (tokens.some((t) => t.kind === 'error')) {
+      for (const t of tokens.filter((x) => x.kind === 'error')) this.diagnostics.push(diag(lineNo, t.start, t.end, t.code ?? 'syntax', t.message ?? 'syntax error'));
       this.noteBrokenNames(tokens);
       return;
     }
@@ -244,7 +244,7 @@ class FileParser {
   private thpSetting(p: LineParser): ThpSetting {
     const start = p.peek()!;
     const size = p.size('expected SIZE=MODE, e.g. 2M=madvise');
-    p.punct('=', `expected "=" after the THP size: write ${start.text}=always, ${start.text}=madvise or ${start.text}=never`);
+    p.punct('=', () => `expected "=" after the THP size: write ${start.text}=always, ${start.text}=madvise or ${start.text}=never`);
     const m = p.peek();
     if (!m || m.kind !== 'word') p.fail('missing-argument', `expected a THP mode after "=": ${oneOf(THP_MODES)}`, m ?? p.endPos());
     p.next();
@@ -274,9 +274,9 @@ class FileParser {
       p.fail('unknown-operation', `unknown operation ${quote(opText)}${didYouMean(opText, OPERATIONS)}; expected one of ${OPERATIONS.join(', ')}`, { start: opStart, end: opEnd });
     }
     const op = opText as Operation['op'];
-    const usage = `usage: ${OPERATION_SYNTAX[op]}`;
+    const usage = USAGE[op];
     const operation = this.operation(p, op, usage);
-    p.end(`"${op}"; ${usage}`);
+    if (!p.atEnd()) p.end(`"${op}"; ${usage}`);
     if (this.firstExpectLine) {
       this.diagnostics.push(diag(p.line, actorTok.start, p.lastEnd(), 'step-after-expectation', `step after an expectation (line ${this.firstExpectLine}); expectations are checked after the last step, so put them at the end`, 'warning'));
     }
@@ -509,9 +509,9 @@ class LineParser {
     if (t) this.fail('unexpected-token', `unexpected ${quote(t.text)} after ${what}`, { start: t.start, end: this.tokens[this.tokens.length - 1].end });
   }
 
-  punct(p: string, message: string): void {
+  punct(p: string, message: () => string): void {
     const t = this.peek();
-    if (!t || t.kind !== 'punct' || t.text !== p) this.fail('syntax', message, t ?? this.endPos());
+    if (!t || t.kind !== 'punct' || t.text !== p) this.fail('syntax', message(), t ?? this.endPos());
     this.next();
   }
 
@@ -584,7 +584,7 @@ class LineParser {
     let start: RangeIndex | undefined;
     let end: RangeIndex | undefined;
     let single = false;
-    const close = () => this.punct(']', `expected "]" to close the range ${t.text}[...]`);
+    const close = () => this.punct(']', () => `expected "]" to close the range ${t.text}[...]`);
     const first = this.peek();
     if (first?.text === ']') this.fail('empty-range', `empty index ${t.text}[]; write ${t.text} for the whole mapping or ${t.text}[i] for page i`, { start: open.start, end: first.end });
     if (first?.text === '..') {
