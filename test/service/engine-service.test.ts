@@ -92,7 +92,7 @@ describe('engine service', () => {
       expect(r.ok).toBe(false);
       if (!r.ok) expect(r.error.code).toBe('bad-request');
     }
-    expect(rs.filter((r) => r.id === -1)).toHaveLength(4); // no usable id: addressed to -1
+    expect(rs.filter((r) => r.id === -1)).toHaveLength(3); // null, 42, 'run': no usable id, addressed to -1
     expect(h.reply(6)).toMatchObject({ error: { message: expect.stringContaining('v9.99') } });
     expect(h.reply(11).ok).toBe(true);
   });
