@@ -2,7 +2,7 @@
 // Generates the cow.c matrix of the example library: every anonymous test case
 // of tools/testing/selftests/mm/cow.c on every memory backing the engine
 // models, plus the four anonymous-THP collapse cases and the two non-anonymous
-// cases that work on the shared zeropage (kernel-semantics.md section 6).
+// cases on the shared zeropage and the huge zeropage (kernel-semantics.md 6).
 //
 // Each scenario = the backing's prologue (built as cow.c's do_run_with_*()
 // builds it) + the test case's body + expectations: first the selftest's own
@@ -694,13 +694,38 @@ const COLLAPSE_CASES = [
   },
 ];
 
-// ---------------------------------------------------------------- non-anonymous cases on the shared zeropage
+// ---------------------------------------------------------------- non-anonymous cases on the zeropages
 
-const ZEROPAGE_PROLOGUE = [
-  ['P0: mmap A 4K', 'mem: private anonymous, read-write'],
-  ['P0: mmap B 4K ro', 'smem: a second private anonymous mapping, read-only'],
-  ['P0: read A', 'read faults map the shared zeropage in both'],
-  ['P0: read B', ''],
+const NON_ANON_BACKINGS = [
+  {
+    id: 'zeropage',
+    cowc: 'shared zeropage',
+    run: 'run_with_zeropage',
+    huge: false,
+    about: 'two private anonymous mappings that were only read, so both map the shared zeropage (cow.c run_with_zeropage()).',
+    prologue: [
+      ['P0: mmap A 4K', 'mem: private anonymous, read-write'],
+      ['P0: mmap B 4K ro', 'smem: a second private anonymous mapping, read-only'],
+      ['P0: read A', 'read faults map the shared zeropage in both'],
+      ['P0: read B', ''],
+    ],
+  },
+  {
+    id: 'huge-zeropage',
+    cowc: 'huge zeropage',
+    run: 'run_with_huge_zeropage',
+    huge: true,
+    about:
+      'two 2M-aligned private anonymous mappings with MADV_HUGEPAGE that were only read, so both map the huge zeropage with one PMD (cow.c run_with_huge_zeropage()).',
+    prologue: [
+      ['P0: mmap A 2M', 'mem: 2M-aligned, read-write'],
+      ['P0: mmap B 2M ro', 'smem: 2M-aligned, read-only'],
+      ['P0: madvise A hugepage', ''],
+      ['P0: madvise B hugepage', ''],
+      ['P0: read A[0]', 'a read fault maps the huge zeropage (use_zero_page=1)'],
+      ['P0: read B[0]', ''],
+    ],
+  },
 ];
 
 const NON_ANON_CASES = [
@@ -708,10 +733,15 @@ const NON_ANON_CASES = [
     id: 'non-anon-basic-cow',
     cowc: 'Basic COW',
     fn: 'test_cow',
-    student: 'Writing to a page that maps the shared zeropage must give it a new page of its own: the other mapping still reads zeroes.',
-    explain: ['The write fault on the zeropage allocates a fresh zeroed page (kernel-semantics.md 2.1).'],
+    student: (Z) => `Writing to memory that maps the ${Z} must give it pages of its own: the other mapping still reads zeroes.`,
+    explain: (z) => [
+      z.huge
+        ? 'The write fault on the huge zero PMD either splits it and allocates 4K pages'
+        : 'The write fault on the zeropage allocates a fresh zeroed page (kernel-semantics.md 2.1).',
+      ...(z.huge ? ['(v6.7) or maps a fresh THP (newer kernels, kernel-semantics.md 2.3).'] : []),
+    ],
     body: [[`P0: write A ${WRITTEN}`, '']],
-    check: [
+    check: () => [
       ['expect P0 B.data == 0', '"Other mapping not modified"'],
       [`expect P0 A.data == ${WRITTEN}`, ''],
       ['expect P0 A.pfn != P0 B.pfn', 'A no longer maps the zeropage'],
@@ -721,22 +751,23 @@ const NON_ANON_CASES = [
     id: 'non-anon-ro-pin',
     cowc: 'R/O longterm GUP pin',
     fn: 'test_ro_pin',
-    student: 'A read-only long-term pin on the shared zeropage must first replace it with a private page, so the pin sees the later write.',
-    explain: [
+    student: (Z) => `A read-only long-term pin on the ${Z} must first replace it with private memory, so the pin sees the later write.`,
+    explain: () => [
       'A long-term R/O pin on a non-anonymous page in a private mapping unshares it',
-      '(kernel-semantics.md 2.5): A gets a fresh anonymous page, exclusive but still',
-      'read-only, which the write fault then reuses.',
+      '(kernel-semantics.md 2.5): A gets fresh anonymous memory, exclusive but still',
+      'read-only, which the write faults then reuse.',
       ...GUP_FAST_NOTE,
     ],
     body: [
-      ['P0: pin A ro as RoPin', 'unshare: a private copy of the zeropage'],
+      ['P0: pin A ro as RoPin', 'unshare: private copies of the zeropage'],
       [`P0: write A ${WRITTEN}`, ''],
     ],
-    check: [
+    check: (z) => [
       [`expect P0 A.data == ${WRITTEN}`, '"Longterm R/O pin is reliable"'],
       ['expect P0 B.data == 0', ''],
-      ['expect P0 A.anon_exclusive == true', ''],
-      ...perPolicy('P0.pgreuse', 1, 'the write reuses the page the unshare fault created'),
+      ...(z.huge
+        ? []
+        : [['expect P0 A.anon_exclusive == true', ''], ...perPolicy('P0.pgreuse', 1, 'the write reuses the page the unshare fault created')]),
     ],
   },
 ];
@@ -830,17 +861,17 @@ function collapseScenario(c) {
   });
 }
 
-function nonAnonScenario(c) {
+function nonAnonScenario(c, z) {
   return scenarioText({
-    first: c.student,
-    mirrors: `tools/testing/selftests/mm/cow.c ${c.fn}(): "${c.cowc} ... with shared zeropage".`,
-    title: `cow.c: ${c.cowc} ... with shared zeropage`,
+    first: c.student(z.cowc),
+    mirrors: `tools/testing/selftests/mm/cow.c ${c.fn}(): "${c.cowc} ... with ${z.cowc}" (${z.run}).`,
+    title: `cow.c: ${c.cowc} ... with ${z.cowc}`,
     thp: false,
-    about: 'two private anonymous mappings that only were read, so both map the shared zeropage (cow.c run_with_zeropage()).',
-    prologue: ZEROPAGE_PROLOGUE,
-    explain: c.explain,
+    about: z.about,
+    prologue: z.prologue,
+    explain: c.explain(z),
     body: c.body,
-    check: c.check,
+    check: c.check(z),
     counters: [],
     notes: [],
   });
@@ -851,7 +882,7 @@ export function generate() {
   const files = new Map();
   for (const c of CASES) for (const b of BACKINGS) files.set(`${c.id}--${b.id}.mms`, anonScenario(c, b));
   for (const c of COLLAPSE_CASES) files.set(`${c.id}--thp.mms`, collapseScenario(c));
-  for (const c of NON_ANON_CASES) files.set(`${c.id}--zeropage.mms`, nonAnonScenario(c));
+  for (const c of NON_ANON_CASES) for (const z of NON_ANON_BACKINGS) files.set(`${c.id}--${z.id}.mms`, nonAnonScenario(c, z));
   return files;
 }
 
