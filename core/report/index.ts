@@ -11,7 +11,7 @@ import { renderMarkdown } from './markdown';
 export type { MapImage, ReportInput, ReportTextFormat } from './input';
 export { REPORT_TEXT_FORMATS } from './input';
 export { cliJsonDocument, type CliJsonDocument, type CliJsonFile, type CliJsonRun } from './json';
-export { mapImagesFromState } from './memory-map';
+export { mapImageFromCells, mapImagesFromState } from './memory-map';
 export { REPORT_CSP } from './html';
 
 const RENDERERS: Record<ReportTextFormat, (input: ReportInput) => string> = {

@@ -2,52 +2,50 @@
 // a coloured cell per page (per group of pages above MAX_CELLS), runs of equal
 // cells merged into one rectangle so even a large map stays a small file.
 
-import { CELL, type StateQuery } from '../mm/api';
+import { CELL, type StateQuery, type VmaView } from '../mm/api';
 import { escapeHtml } from './escape';
 import { formatAddress, formatInt } from './format';
 import type { MapImage } from './input';
 
 /** Cells drawn per VMA at most; larger mappings are downsampled. */
 export const MAX_CELLS = 4096;
-/** Pages read from the engine per query while downsampling. */
-const CHUNK = 65536;
 
 /** Most frequent cell byte of each group of `per` pages. */
-function downsampleCells(read: (from: number, count: number) => Uint8Array, pages: number, per: number): Uint8Array {
-  const out = new Uint8Array(Math.ceil(pages / per));
+function downsampleCells(cells: Uint8Array, per: number): Uint8Array {
+  const out = new Uint8Array(Math.ceil(cells.length / per));
   const counts = new Uint32Array(256);
-  let chunkStart = 0;
-  let chunk: Uint8Array = new Uint8Array(0);
   for (let c = 0; c < out.length; c++) {
     counts.fill(0);
-    let best = 0;
-    const end = Math.min(pages, (c + 1) * per);
-    for (let p = c * per; p < end; p++) {
-      if (p >= chunkStart + chunk.length) {
-        chunkStart = p;
-        chunk = read(p, Math.min(CHUNK, pages - p));
-      }
-      const v = chunk[p - chunkStart];
-      if (++counts[v] > counts[best] || (counts[v] === counts[best] && v > best)) best = v;
-    }
+    let best = cells[c * per];
+    const end = Math.min(cells.length, (c + 1) * per);
+    for (let p = c * per; p < end; p++) if (++counts[cells[p]] > counts[best]) best = cells[p];
     out[c] = best;
   }
   return out;
 }
 
-/** The map images of every live process's VMAs in a state (the run's final state). */
+/**
+ * One VMA's picture from its page cells (`pageCells` of the whole mapping, as
+ * the app gets them from a `cells` query), downsampled above MAX_CELLS.
+ */
+export function mapImageFromCells(process: string, vma: Pick<VmaView, 'mapping' | 'start' | 'pages'>, cells: Uint8Array): MapImage {
+  const per = Math.max(1, Math.ceil(vma.pages / MAX_CELLS));
+  return {
+    process,
+    mapping: vma.mapping,
+    start: vma.start,
+    pages: vma.pages,
+    pagesPerCell: per,
+    cells: per === 1 ? cells.slice(0, vma.pages) : downsampleCells(cells.subarray(0, vma.pages), per),
+  };
+}
+
+/** The pictures of every live process's VMAs in a state (the run's final state). */
 export function mapImagesFromState(state: StateQuery): MapImage[] {
   return state
     .processes()
     .filter((p) => p.alive)
-    .flatMap((p) =>
-      p.vmas.map((vma) => {
-        const per = Math.max(1, Math.ceil(vma.pages / MAX_CELLS));
-        const read = (from: number, count: number) => state.pageCells(p.name, vma.mapping, from, count);
-        const cells = per === 1 ? read(0, vma.pages) : downsampleCells(read, vma.pages, per);
-        return { process: p.name, mapping: vma.mapping, start: vma.start, pages: vma.pages, pagesPerCell: per, cells };
-      }),
-    );
+    .flatMap((p) => p.vmas.map((vma) => mapImageFromCells(p.name, vma, state.pageCells(p.name, vma.mapping, 0, vma.pages))));
 }
 
 /**

@@ -64,13 +64,13 @@ describe('HTML report in Chromium', () => {
     const o = await open('report.html', input([pteThpRun('v6.9'), pteThpRun('v6.15')]));
     expectNoRequestBeyond(o);
     expect(o.problems).toEqual([]);
-    const charts = await o.page.locator('svg.chart').evaluateAll((svgs) =>
-      svgs.map((s) => {
+    // Page-side code as text: the node tsconfig has no DOM types.
+    const charts: { width: number; height: number; lines: number; lineWidths: number[] }[] = await o.page.evaluate(`
+      [...document.querySelectorAll('svg.chart')].map((s) => {
         const box = s.getBoundingClientRect();
-        const lines = [...s.querySelectorAll('polyline')].map((p) => (p as SVGPolylineElement).getBBox());
+        const lines = [...s.querySelectorAll('polyline')].map((p) => p.getBBox());
         return { width: box.width, height: box.height, lines: lines.length, lineWidths: lines.map((b) => b.width) };
-      }),
-    );
+      })`);
     expect(charts).toHaveLength(3);
     for (const c of charts) {
       expect(c.width).toBeGreaterThan(400);
@@ -82,7 +82,7 @@ describe('HTML report in Chromium', () => {
     await o.page.locator('#charts').screenshot({ path: join(shots, 'report-charts.png') });
     // The print stylesheet applies and Chromium prints it (the app's PDF path).
     await o.page.emulateMedia({ media: 'print' });
-    expect(await o.page.evaluate(() => getComputedStyle(document.querySelector('nav')!).display)).toBe('none');
+    expect(await o.page.evaluate(`getComputedStyle(document.querySelector('nav')).display`)).toBe('none');
     const pdf = await o.page.pdf({ format: 'A4', printBackground: true });
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     writeFileSync(join(shots, 'report.pdf'), pdf);
@@ -97,7 +97,7 @@ describe('HTML report in Chromium', () => {
     expect(await o.page.locator('h1').textContent()).toContain('<img src=x onerror=alert(1)><script>alert(1)</script>');
     expect(await o.page.title()).toContain('<script>alert(1)</script>');
     // Dark mode follows prefers-color-scheme.
-    expect(await o.page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(22, 25, 29)');
+    expect(await o.page.evaluate(`getComputedStyle(document.body).backgroundColor`)).toBe('rgb(22, 25, 29)');
     await o.page.screenshot({ path: join(shots, 'report-hostile-dark.png'), fullPage: true });
     await o.page.close();
   });
@@ -113,10 +113,11 @@ describe('HTML report in Chromium', () => {
     );
     expectNoRequestBeyond(o);
     expect(o.problems).toEqual([]);
-    const map = await o.page.locator('svg.memory-map').evaluate((s) => {
+    const map: { width: number; height: number; fills: string[] } = await o.page.evaluate(`(() => {
+      const s = document.querySelector('svg.memory-map');
       const fills = [...s.querySelectorAll('rect')].map((r) => getComputedStyle(r).fill);
       return { width: s.getBoundingClientRect().width, height: s.getBoundingClientRect().height, fills: [...new Set(fills)] };
-    });
+    })()`);
     expect(map.width).toBeGreaterThan(300);
     expect(map.height).toBeGreaterThan(80);
     // writable exclusive (green), read-only shared (orange), not present (grey)

@@ -70,7 +70,7 @@ describe('HTML report', () => {
         { name: 'P0', pid: 1, alive: true, hasPinned: false, counters: {}, vmas: [{ mapping: 'A', start: 0x10000000, pages, prot: 'rw', flags: [] }, { mapping: 'B', start: 0x20000000, pages: 3, prot: 'rw', flags: [] }] },
         { name: 'P1', pid: 2, alive: false, hasPinned: false, counters: {}, vmas: [{ mapping: 'A', start: 0x10000000, pages: 9, prot: 'rw', flags: [] }] },
       ],
-      pageCells: (p: string, m: string, from: number, count: number) => (m === 'A' ? cells.slice(from, from + count) : new Uint8Array(count).fill(CELL.PRESENT | CELL.SHARED)),
+      pageCells: (_p: string, m: string, from: number, count: number) => (m === 'A' ? cells.slice(from, from + count) : new Uint8Array(count).fill(CELL.PRESENT | CELL.SHARED)),
     } as unknown as StateQuery;
     const images = mapImagesFromState(state);
     expect(images.map((i) => `${i.process} ${i.mapping} ${i.pages}/${i.pagesPerCell}=${i.cells.length}`)).toEqual(['P0 A 16387/5=3278', 'P0 B 3/1=3']);
