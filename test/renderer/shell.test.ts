@@ -11,12 +11,12 @@ import { useDocumentStore } from '../../renderer/src/stores/document';
 import { useRunStore } from '../../renderer/src/stores/run';
 import { installFakes } from './helpers/fakes';
 
-let pinia: ReturnType<typeof createPinia>;
+const opts = { global: { plugins: [] as ReturnType<typeof createPinia>[] } };
 beforeEach(() => {
-  pinia = createPinia();
+  const pinia = createPinia();
   setActivePinia(pinia);
+  opts.global.plugins = [pinia];
 });
-const opts = { global: { plugins: [pinia] } };
 const byLabel = (w: ReturnType<typeof mount>, label: string) => w.find(`[aria-label="${label}"]`);
 
 describe('step controls', () => {
