@@ -7,7 +7,7 @@ function strip(value: unknown): unknown {
   if (Array.isArray(value)) return value.map((v) => strip(v));
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
+  for (const [k, v] of Object.entries(value).sort(([x], [y]) => (x < y ? -1 : 1))) {
     if (k === 'span' || v === undefined) continue;
     out[k] = strip(v);
   }
