@@ -55,6 +55,8 @@ export const REASON_CODES = [
   'COPY_KSM',
   'SPLIT_PMD_FALLBACK',
   'SWAPIN_SHARED',
+  /** A read fault mapped the shared (or huge) zeropage. */
+  'MAP_ZEROPAGE',
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 
@@ -208,7 +210,7 @@ export interface RunResult {
   title: string;
   passed: boolean;
   /** Set when the run ended early: budget exhausted or cancelled. */
-  stopped?: { reason: 'budget' | 'cancelled' | 'out-of-memory'; message: string; atStep: number };
+  stopped?: { reason: 'budget' | 'cancelled' | 'out-of-memory' | 'invalid'; message: string; atStep: number };
   steps: StepRecord[];
   trace: TraceData;
   counters: Counters;

@@ -1,0 +1,60 @@
+// Bit layouts and sizes shared by the engine's flat state (engine-model.md
+// "State the engine keeps"). One place, so every path reads the same bits.
+
+export const PAGE_SHIFT = 12;
+export const PMD_NR = 512; // pages per PMD on x86-64 with 4K pages
+export const PMD_ORDER = 9;
+export const MAX_ORDER = 9;
+
+/** PTE / PMD entry bits (a zero byte is pte_none). */
+export const PTE_PRESENT = 1;
+export const PTE_WRITE = 2;
+export const PTE_DIRTY = 4;
+export const PTE_SOFT_DIRTY = 8;
+/** A swap entry: the pfn column then holds the swap slot. */
+export const PTE_SWAP = 16;
+/** pte_swp_exclusive: the page was PageAnonExclusive when it was swapped out. */
+export const PTE_SWP_EXCLUSIVE = 32;
+
+/** PMD directory entry kinds. */
+export const PMD_NONE = 0;
+export const PMD_HUGE = 1;
+export const PMD_TABLE = 2;
+
+/** Per-frame flag bits. */
+export const FR_ANON_EXCLUSIVE = 1;
+/** Referenced by a vmsplice pipe (cheap pre-check for the pipe-changed oracle). */
+export const FR_PIPE = 2;
+
+/** Per-folio flag bits. */
+export const F_ANON = 1;
+export const F_SWAPCACHE = 2;
+export const F_LRU = 4;
+export const F_DEFERRED_SPLIT = 8;
+export const F_PARTIALLY_MAPPED = 16;
+
+/**
+ * Frames below this pfn are never allocated: pfn 0 is the shared zeropage and
+ * [512, 1024) the huge zeropage, so a pfn is always a non-negative number and
+ * "is it a zero page" is one comparison.
+ */
+export const ZERO_PFN = 0;
+export const HUGE_ZERO_PFN = 512;
+export const FIRST_PFN = 1024;
+
+/** GUP_PIN_COUNTING_BIAS: a pin on a small folio adds this to its refcount. */
+export const GUP_PIN_COUNTING_BIAS = 1024;
+
+/** VMA flags. */
+export const VM_HUGEPAGE = 1;
+export const VM_NOHUGEPAGE = 2;
+export const VM_DONTCOPY = 4;
+export const VM_WIPEONFORK = 8;
+/** New VMAs carry VM_SOFTDIRTY; clear_refs 4 clears it (soft-dirty tracking on). */
+export const VM_SOFTDIRTY = 16;
+
+export const PROT_NONE = 0;
+export const PROT_RO = 1;
+export const PROT_RW = 2;
+
+export const isZeroPfn = (pfn: number): boolean => pfn < FIRST_PFN;
