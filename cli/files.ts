@@ -54,5 +54,8 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
       hi = mid;
     }
   }
-  return lo;
+  // The prefix may end inside the bad sequence (a lead byte still waiting for its continuation bytes): point at its start.
+  let k = lo;
+  while (k > 0 && lo - k < 3 && (bytes[k - 1] & 0xc0) === 0x80) k--;
+  return k > 0 && bytes[k - 1] >= 0xc0 ? k - 1 : lo;
 }

@@ -5,7 +5,6 @@
 // Exit status: 0 all good, 1 an expectation failed (or fmt --check found a
 // file to reformat), 2 bad usage, a file that cannot be read or has errors.
 // Nothing escapes as a stack trace: everything is caught at the top.
-import { renameSync, writeFileSync } from 'node:fs';
 import { ALL_POLICIES, isPolicyId, type PolicyId } from '../core/lang/ast';
 import { parseScenario } from '../core/lang/parser';
 import { formatScenario } from '../core/lang/format';
@@ -14,6 +13,7 @@ import { didYouMean } from '../core/lang/text';
 import { version } from '../package.json';
 import { helpText, parseArgs, UsageError, type CommandSpec, type ParsedArgs } from './args';
 import { describeFsError } from './files';
+import { writeFileAtomic } from './report';
 import { analyzeFile, hasErrors, type FileReport } from './job';
 import { humanReport, jsonDocument, problemLines, summaryLine } from './output';
 import { runFiles } from './pool';
@@ -168,9 +168,7 @@ async function fmt(args: ParsedArgs): Promise<number> {
       continue;
     }
     try {
-      const tmp = `${file}.foliolab-fmt.tmp`;
-      writeFileSync(tmp, formatted);
-      renameSync(tmp, file);
+      await writeFileAtomic(file, formatted);
       out(`${file}: formatted\n`);
     } catch (e) {
       err(`${file}: error: cannot write: ${describeFsError(e)}\n`);

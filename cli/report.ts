@@ -5,7 +5,11 @@
 
 import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
-import { REPORT_TEXT_FORMATS, renderReport, type ReportInput, type ReportTextFormat } from '../core/report/index';
+import type { PolicyId } from '../core/lang/ast';
+import type { RunResult } from '../core/mm/api';
+import { createSession } from '../core/mm/index';
+import { mapImagesFromState, REPORT_TEXT_FORMATS, renderReport, type MapImage, type ReportInput, type ReportTextFormat } from '../core/report/index';
+import { analyzeFile, hasErrors, policiesFor } from './job';
 
 const EXTENSIONS: Record<string, ReportTextFormat> = {
   '.html': 'html',
@@ -78,4 +82,57 @@ export async function writeReport(path: string, format: string | undefined, inpu
     throw new Error(`${path}: cannot write the report: ${WRITE_ERRORS[code] ?? (err as Error).message}`);
   }
   return resolved.format;
+}
+
+/**
+ * `--report` / `--report-format` of `foliolab run`: where and how to write, or
+ * why not (checked before anything runs). Empty when no report was asked for.
+ */
+export function reportRequest(files: string[], path: string | undefined, format: string | undefined): { path?: string; format?: ReportTextFormat } | { error: string } {
+  if (path === undefined) return format === undefined ? {} : { error: '--report-format needs --report FILE' };
+  if (files.length !== 1) return { error: `--report writes the report of one scenario file; ${files.length} files were given` };
+  const resolved = resolveReportFormat(path, format);
+  return 'error' in resolved ? resolved : { path, format: resolved.format };
+}
+
+/**
+ * Everything a report shows for one scenario file: runs it under each policy
+ * in this thread (the worker pool keeps only summaries) and, for a single
+ * policy, reads the final memory map. Null when the file cannot be read.
+ */
+export function reportInputForFile(file: string, policies: PolicyId[] | undefined, version: string): ReportInput | null {
+  const { report, text, scenario } = analyzeFile(file);
+  if (text === undefined || !scenario) return null;
+  const runs: RunResult[] = [];
+  let mapImages: MapImage[] | undefined;
+  if (!hasErrors(report)) {
+    const chosen = policiesFor(scenario, policies);
+    for (const policy of chosen) {
+      const session = createSession(scenario, policy, {});
+      runs.push(session.result);
+      if (chosen.length === 1) mapImages = mapImagesFromState(session.at(session.result.steps.length - 1));
+    }
+  }
+  return {
+    file: basename(file),
+    source: text,
+    title: report.scenario ?? basename(file),
+    diagnostics: report.diagnostics,
+    runs,
+    generatedAt: new Date(),
+    version,
+    mapImages,
+  };
+}
+
+/** Runs `file` again for its report and writes it; the error to print, or null when written. */
+export async function writeRunReport(file: string, policies: PolicyId[] | undefined, path: string, format: ReportTextFormat, version: string): Promise<string | null> {
+  try {
+    const input = reportInputForFile(file, policies, version);
+    if (!input) return `${path}: no report written: ${file} could not be read`;
+    await writeReport(path, format, input);
+    return null;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
 }
