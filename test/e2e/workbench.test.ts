@@ -23,7 +23,7 @@ const editorText = async () => normalise(await page.locator('.monaco-editor .vie
 
 // The page functions below run in the browser (the app's CSP forbids string eval);
 // this file is type-checked without the DOM library.
-declare const document: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+declare const document: any, performance: { now(): number }, requestAnimationFrame: (f: () => void) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
 /** Run is enabled again and the step bar shows a run. */
 const runDone = () =>
   [...document.querySelectorAll('button')].some((b: { textContent: string; disabled: boolean }) => b.textContent.trim() === 'Run' && !b.disabled) &&
@@ -83,6 +83,23 @@ describe('workbench (browser mode)', () => {
     expect(await page.locator('.monaco-editor .squiggly-error').count()).toBe(0);
   });
 
+  it('completes operations and explains them on hover', async () => {
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('P1: mpro');
+    const suggest = page.locator('.monaco-editor .suggest-widget.visible');
+    await expect.poll(() => suggest.innerText().catch(() => ''), { timeout: 3000 }).toContain('mprotect');
+    await page.keyboard.press('Escape');
+    // Take the line out again: the scenario stays as it was.
+    await page.keyboard.press('Shift+Home');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.press('Backspace');
+    await page.locator('.monaco-editor .view-line span', { hasText: /^fork$/ }).hover();
+    const hover = page.locator('.monaco-editor .monaco-hover:visible').first();
+    await expect.poll(() => hover.innerText().catch(() => ''), { timeout: 3000 }).toMatch(/fork/);
+    await shot('02b-hover');
+    await page.mouse.move(0, 0);
+  });
+
   it('runs it and shows the memory map', async () => {
     const t0 = Date.now();
     await button('Run').click();
@@ -114,7 +131,7 @@ describe('workbench (browser mode)', () => {
 
   it('opens the page inspector on a page of the memory map', async () => {
     const canvas = page.locator('[data-view="memory"] canvas').first();
-    await canvas.click(); // the middle of the map: a page
+    await canvas.click({ position: { x: 40, y: 12 } }); // page 1 at the default zoom
     await expect.poll(() => tab('Page inspector').getAttribute('aria-selected'), { timeout: 3000 }).toBe('true');
     await expect.poll(() => page.locator('[data-view="inspector"]').innerText(), { timeout: 5000 }).toMatch(/PTE|pte/);
     await shot('04-page-inspector');
@@ -159,17 +176,25 @@ describe('workbench (browser mode)', () => {
     await button('Run').click();
     await expect.poll(() => page.getByTestId('engine-state').innerText()).toContain('running');
     await page.waitForTimeout(300); // well into the run
-    const t0 = Date.now();
-    await button('Stop').click();
-    await page.waitForFunction(runDone, undefined, { polling: 'raf' });
-    const stopMs = Date.now() - t0;
-    console.log(`Stop took ${stopMs} ms`);
+    // Click Stop and time, inside the page, until Run is enabled again.
+    const stopMs = await page.evaluate(
+      () =>
+        new Promise<number>((done) => {
+          const find = (name: string) => [...document.querySelectorAll('button')].find((b: { textContent: string }) => b.textContent.trim() === name);
+          const t0 = performance.now();
+          find('Stop').click();
+          const check = () => (find('Run').disabled ? requestAnimationFrame(check) : done(performance.now() - t0));
+          check();
+        }),
+    );
+    const t1 = Date.now();
+    await expect.poll(() => page.getByTestId('engine-state').innerText(), { interval: 10 }).toContain('ready');
+    console.log(`Stop: Run enabled after ${stopMs.toFixed(1)} ms, new engine ready after ~${Date.now() - t1 + stopMs | 0} ms`);
     expect(stopMs).toBeLessThan(200);
     expect(await page.getByTestId('banner').innerText()).toMatch(/stopped/i);
     // The scenario text is intact and the restarted engine takes the next run.
     expect(await editorText()).toContain('P0: mmap A 4G');
     await setEditorText('P0: mmap A 16K\nP0: write A\n');
-    await expect.poll(() => page.getByTestId('engine-state').innerText()).toContain('ready');
     await runAndWait();
     expect(await stepLabel()).toMatch(/^step 2 of 2/);
   });
