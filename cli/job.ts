@@ -1,10 +1,10 @@
 // One file's work for `run`, `check` and `fmt`: read, parse, check and (for
 // run) execute under each policy, reduced to plain data that crosses a worker
 // boundary and prints in input order.
-import { BUILTIN_POLICIES, type Diagnostic, type PolicyId, type Scenario } from '../core/lang/ast';
+import type { Diagnostic, PolicyId, Scenario } from '../core/lang/ast';
 import { analyze } from '../core/lang/checker';
-import type { Counters, ProcessCounters } from '../core/mm/api';
-import { runPolicy } from './engine';
+import type { Counters, ProcessCounters, RunResult } from '../core/mm/api';
+import { runAll, scenarioPolicies } from '../core/mm/index';
 import { readScenarioFile } from './files';
 
 export interface ExpectationSummary {
@@ -54,37 +54,32 @@ export function analyzeFile(file: string): Analyzed {
 
 export const hasErrors = (r: FileReport) => r.error !== undefined || r.diagnostics.some((d) => d.severity === 'error');
 
-/** Policies of a run: the command line's `--policy` list, else the file's `policies`, else every built-in one. */
+/** Policies of a run: the command line's `--policy` list, else the file's (or every built-in one). */
 export function policiesFor(scenario: Scenario, override: PolicyId[] | undefined): PolicyId[] {
-  if (override?.length) return override;
-  const ids = scenario.header.policies?.ids.map((n) => n.text as PolicyId);
-  return ids?.length ? [...new Set(ids)] : [...BUILTIN_POLICIES];
+  return override?.length ? override : scenarioPolicies(scenario);
+}
+
+function summarize(r: RunResult): RunSummary {
+  const s: RunSummary = {
+    policy: r.policy,
+    passed: r.passed,
+    expectations: r.expectations.map((e) => {
+      const x: ExpectationSummary = { line: e.line, text: e.text, passed: e.passed, actual: e.actual };
+      if (e.message) x.message = e.message;
+      return x;
+    }),
+    counters: r.counters,
+    processes: r.processes,
+    stepErrors: r.steps.filter((st) => st.error).map((st) => ({ line: st.line, error: st.error! })),
+    elapsedMs: r.elapsedMs,
+  };
+  if (r.stopped) s.stopped = r.stopped.message;
+  return s;
 }
 
 export function runFile(file: string, override?: PolicyId[]): FileReport {
   const { report, scenario } = analyzeFile(file);
   if (!scenario || hasErrors(report)) return report;
-  for (const policy of policiesFor(scenario, override)) {
-    try {
-      const r = runPolicy(scenario, policy);
-      report.runs.push({
-        policy,
-        passed: r.passed,
-        expectations: r.expectations.map((e) => {
-          const s: ExpectationSummary = { line: e.line, text: e.text, passed: e.passed, actual: e.actual };
-          if (e.message) s.message = e.message;
-          return s;
-        }),
-        counters: r.counters,
-        processes: r.processes,
-        stepErrors: r.steps.filter((s) => s.error).map((s) => ({ line: s.line, error: s.error! })),
-        stopped: r.stopped?.message,
-        elapsedMs: r.elapsedMs,
-      });
-    } catch (e) {
-      report.error = `the engine failed under ${policy}: ${e instanceof Error ? e.message : String(e)}`;
-      break;
-    }
-  }
+  report.runs = runAll(scenario, policiesFor(scenario, override)).map(summarize);
   return report;
 }

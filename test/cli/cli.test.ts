@@ -172,18 +172,25 @@ describe('foliolab run', () => {
     const files = Array.from({ length: 6 }, (_, i) => write(`many${i}.mms`, (i === 3 ? FAIL : PASS).replace('simple COW', `file ${i}`)));
     const r = foliolab('run', ...files);
     expect(r.code).toBe(1);
-    const heads = r.out.split('\n').filter((l) => l.endsWith('.mms: ' + l.split(': ')[1]) && l.startsWith('many'));
+    const heads = r.out.split('\n').filter((l) => /^many\d\.mms: /.test(l));
     expect(heads).toEqual(files.map((f, i) => `${f}: file ${i}`));
-    expect(r.out.trimEnd().split('\n').pop()).toBe('6 files, 12 runs: 11 passed, 1 failed');
+    expect(r.out.trimEnd().split('\n').pop()).toBe('6 files, 12 runs: 10 passed, 2 failed');
     expect(r.err).toBe(''); // no progress line when stderr is not a terminal
   });
-  it('starts fast: one small scenario in well under 300 ms', () => {
-    let best = Infinity;
-    for (let k = 0; k < 3; k++) {
-      const t0 = performance.now();
-      expect(foliolab('run', 'pass.mms').code).toBe(0);
-      best = Math.min(best, performance.now() - t0);
-    }
-    expect(best).toBeLessThan(300);
+  it('starts fast: one small scenario in well under 300 ms over a bare node start', () => {
+    // Best of three, against node's own start-up measured the same way, so a busy machine does not decide.
+    const best = (args: string[]) => {
+      let ms = Infinity;
+      for (let k = 0; k < 3; k++) {
+        const t0 = performance.now();
+        const r = spawnSync(process.execPath, args, { cwd: dir });
+        ms = Math.min(ms, performance.now() - t0);
+        expect(r.status).toBe(0);
+      }
+      return ms;
+    };
+    const bare = best(['-e', '0']);
+    const run = best([cli, 'run', 'pass.mms']);
+    expect(run - bare).toBeLessThan(250);
   });
 });
