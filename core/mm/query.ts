@@ -222,7 +222,7 @@ export class EngineQuery implements StateQuery {
     if (m.fFlags[f] & F_PARTIALLY_MAPPED) flags.push('partially_mapped');
     if (m.fFlags[f] & F_DEFERRED_SPLIT) flags.push('deferred_split');
     if (order > 0) flags.push('large');
-    const mappers = new Map<string, { process: string; mapping: string; pages: number[]; pmd: boolean }>();
+    const mappers = new Map<string, FolioView['mappers'][number]>();
     for (const r of rmapWalk(k, new Set([f])).get(f) ?? []) {
       const vma = findVma(r.mm.vmas, r.vpn);
       const key = `${r.mm.name}\u0000${vma?.name ?? '?'}\u0000${r.pmd}`;
@@ -230,6 +230,8 @@ export class EngineQuery implements StateQuery {
       if (e === undefined) mappers.set(key, (e = { process: r.mm.name, mapping: vma?.name ?? '?', pages: [], pmd: r.pmd }));
       if (r.pmd) for (let i = 0; i < PMD_NR; i++) e.pages.push(i);
       else e.pages.push(pfnAt(r.mm, r.vpn) - pfn);
+      // Where folio page 0 lines up in the mapping (views link folio pages to virtual pages).
+      if (vma) e.firstPage = r.vpn - vma.base - (r.pmd ? 0 : e.pages[e.pages.length - 1]);
     }
     return {
       pfn,
