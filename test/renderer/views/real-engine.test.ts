@@ -91,7 +91,13 @@ describe('views on a real run', () => {
   it('the folios view and the memory map read the state at a step', async () => {
     const f = mount(FoliosView, { props: { query, policy: 'v6.15', step: WRITE_STEP } });
     await flushPromises();
-    expect(f.findAll('tbody tr').some((r) => r.findAll('td')[1].text().startsWith('9'))).toBe(true);
+    const thp = f.findAll('tbody tr').find((r) => r.findAll('td')[1].text().startsWith('9'))!;
+    expect(thp.findAll('td')[7].text()).toBe('P0 A[0-511]');
+    // The folio is mapped at A[0]: a segment of the bit strip selects its first page there.
+    const seg = thp.findAll('.seg').at(-1)!;
+    const start = Number(/pages (\d+)/.exec(seg.attributes('aria-label')!)![1]);
+    await seg.trigger('click');
+    expect(f.emitted('select-page')!.at(-1)).toEqual([{ process: 'P0', mapping: 'A', page: start }]);
     const m = mount(MemoryMap, { props: { query, results, policy: 'v6.15', step: WRITE_STEP } });
     await flushPromises();
     expect(m.get('canvas').attributes('aria-label')).toBe('Memory map of P0 A: 512 pages');
