@@ -159,6 +159,15 @@ describe('workbench (browser mode)', () => {
     await shot('06-compare');
   });
 
+  it('exports a report of the run as a download', async () => {
+    await page.getByRole('button', { name: 'Export Report' }).click();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('menuitem', { name: 'HTML' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/-report\.html$/);
+    const html = await (await download.createReadStream()).toArray().then((c) => Buffer.concat(c).toString('utf8'));
+    expect(html).toContain('e2e: fork, write, compare');
+    for (const id of ['v6.7', 'v6.9', 'rmapid', 'v6.15']) expect(html).toContain(id);
+  });
+
   it('opens an example from the library', async () => {
     await page.getByRole('button', { name: 'Examples' }).click();
     const items = page.getByRole('menuitem');
