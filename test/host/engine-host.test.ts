@@ -101,7 +101,9 @@ describe('engine host in a child process', () => {
   });
 
   it('runs a scenario under two policies and answers state queries (cells as a Uint8Array)', async () => {
+    const t0 = performance.now();
     const r = await current.request({ type: 'run', runId: 'small', file: 'small.mms', source: SMALL, policies: [], options: {} });
+    console.log(`engine host: run of a 4-step scenario under 2 policies, round trip ${(performance.now() - t0).toFixed(1)} ms`);
     expect(r.ok, JSON.stringify(r)).toBe(true);
     const body = (r as { body: RunReplyBody }).body;
     expect(body.title).toBe('small');
