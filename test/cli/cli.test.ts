@@ -168,6 +168,17 @@ describe('foliolab run', () => {
     expect(bad.runs).toEqual([]);
     expect(bad.diagnostics[0]).toMatchObject({ line: 2, col: 15, endCol: 24, severity: 'error', code: 'unknown-advice' });
   });
+  it('--json: a file that cannot be read carries its error', () => {
+    const r = foliolab('run', '--json', 'nope.mms');
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.out).files).toEqual([{ file: 'nope.mms', scenario: null, diagnostics: [], runs: [], error: 'cannot read: no such file' }]);
+    expect(r.err).toBe('nope.mms: error: cannot read: no such file\n');
+  });
+  it('the npm bin launcher runs the bundle', () => {
+    const r = spawnSync(process.execPath, [join(root, 'bin/foliolab.js'), 'check', 'pass.mms'], { cwd: dir, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('1 file checked: no errors\n');
+  });
   it('many files: worker threads, results in input order, summary line', () => {
     const files = Array.from({ length: 6 }, (_, i) => write(`many${i}.mms`, (i === 3 ? FAIL : PASS).replace('simple COW', `file ${i}`)));
     const r = foliolab('run', ...files);
