@@ -120,11 +120,13 @@ export function createEngineSupervisor(opts: SupervisorOptions): EngineSuperviso
     },
     requestPort() {
       if (disposed) return;
-      if (!child) {
+      const wasDown = !child;
+      if (wasDown) {
         crashes = [];
         launch();
       }
       connect();
+      if (wasDown) opts.onStatus({ state: 'ready' });
     },
     restart() {
       if (disposed) return;

@@ -80,6 +80,7 @@ describe('engine supervisor (utility process)', () => {
     expect(statuses.at(-1)).toEqual({ state: 'crashed', message: expect.stringContaining('not restarted') });
     sup.requestPort();
     expect(recorded.forks).toHaveLength(4);
+    expect(statuses.at(-1)).toEqual({ state: 'ready' });
   });
 
   it('dispose kills without restarting', () => {
