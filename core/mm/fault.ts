@@ -56,7 +56,7 @@ const REUSE_LAST = REASON.REUSE_ORACLE_EXCLUSIVE;
 const isReuse = (reason: number): boolean => reason >= REUSE_FIRST && reason <= REUSE_LAST;
 
 function record(k: Kernel, mm: Mm, vma: Vma, vpn: number, pfn: number, order: number, type: number, level: number, decision: number, reason: number, rule: number): void {
-  k.trace.fault(k.step, mm.index, k.mapIdx(vma.name), vpn - vma.base, vpn, pfn, order, type, level, decision, reason, rule, k.ev);
+  k.trace.fault(k.step, mm.index, (vma.nameIdx ??= k.mapIdx(vma.name)), vpn - vma.base, vpn, pfn, order, type, level, decision, reason, rule, k.ev);
 }
 
 function oom(what: string): never {

@@ -115,6 +115,14 @@ export class MmOwnerSlots {
     return this.totals[folio] > 1 && this.sharedBit[folio] === 1;
   }
 
+  /** Slot `s` (0 or 1) without allocating: for per-fault evidence in the engine's hot path. */
+  slotId(folio: number, s: number): number {
+    return this.ids[2 * folio + s];
+  }
+  slotCount(folio: number, s: number): number {
+    return this.counts[2 * folio + s];
+  }
+
   slots(folio: number): { mmId: number; mapcount: number }[] {
     const s0 = 2 * folio;
     return [

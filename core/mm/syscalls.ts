@@ -131,7 +131,7 @@ export function mremap(k: Kernel, mm: Mm, s: number, e: number, newName: string,
   const pages = e - s;
   const dest = Math.ceil(mm.nextVpn / PMD_NR) * PMD_NR + 1;
   for (let idx = s >>> 9; idx * PMD_NR < e; idx++) if (pt.kind(idx) === PMD_HUGE) splitHugePmd(k, mm, idx, 'mremap to an unaligned address');
-  const moved = vmasIn(mm.vmas, s, e).map((v) => ({ ...v, start: v.start - s + dest, end: v.end - s + dest, name: newName, base: dest }));
+  const moved = vmasIn(mm.vmas, s, e).map((v) => ({ ...v, start: v.start - s + dest, end: v.end - s + dest, name: newName, base: dest, nameIdx: undefined }));
   for (let j = 0; j < pages; j++) {
     const from = s + j;
     const to = dest + j;

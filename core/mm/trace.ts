@@ -43,6 +43,8 @@ export const FAULT_LEVELS: readonly FaultLevel[] = ['pte', 'pmd'];
 export const DECISIONS: readonly FaultDecision[] = ['alloc', 'reuse', 'copy', 'split-fallback'];
 export const REASON: { [K in ReasonCode]: number } = Object.fromEntries(REASON_CODES.map((k, i) => [k, i])) as never;
 
+const LO = 0xffffffffn;
+
 // Evidence mask bits.
 const M_REF = 1;
 const M_MAP = 2;
@@ -69,7 +71,8 @@ export class EvidenceScratch {
   rmapVals: readonly bigint[] | null = null;
   rmapId = 0;
   rmapSeq = 0;
-  slots: { mmId: number; mapcount: number }[] | null = null;
+  readonly slotIds = [0, 0];
+  readonly slotCounts = [0, 0];
   shared = false;
   clear(): this {
     this.mask = 0;
@@ -99,49 +102,72 @@ export class EvidenceScratch {
     this.mask |= M_SWAPCACHE;
     return this;
   }
+  /** The values as lo/hi 32-bit words, recomputed only when a different array is passed. */
+  readonly rmapWords = new Int32Array(6);
   rmap(vals: readonly bigint[], rmapId: number, seq: number): this {
+    if (vals !== this.rmapVals) {
+      for (let j = 0; j < 3; j++) {
+        const x = j < vals.length ? vals[j] : 0n;
+        this.rmapWords[2 * j] = Number(x & LO);
+        this.rmapWords[2 * j + 1] = Number(x >> 32n);
+      }
+    }
     this.rmapVals = vals;
     this.rmapId = rmapId;
     this.rmapSeq = seq;
     this.mask |= M_RMAP;
     return this;
   }
-  mmSlots(slots: { mmId: number; mapcount: number }[], shared: boolean): this {
-    this.slots = slots;
+  mmSlots(id0: number, count0: number, id1: number, count1: number, shared: boolean): this {
+    this.slotIds[0] = id0;
+    this.slotCounts[0] = count0;
+    this.slotIds[1] = id1;
+    this.slotCounts[1] = count1;
     this.shared = shared;
     this.mask |= M_SLOTS;
     return this;
   }
 }
 
-const I32_COLS = [
-  'step', 'proc', 'map', 'page', 'vpn', 'pfn', 'msg', 'rule',
-  'ref', 'mapc', 'entire', 'pagemap', 'pin', 'nr',
-  'r0lo', 'r0hi', 'r1lo', 'r1hi', 'r2lo', 'r2hi', 'rid',
-  's0id', 's0cnt', 's1id', 's1cnt',
-] as const;
-const U8_COLS = ['kind', 'order', 'ftype', 'level', 'decision', 'reason'] as const;
-type I32Col = (typeof I32_COLS)[number];
-type U8Col = (typeof U8_COLS)[number];
+// Row layout: every event has BASE words; a fault also owns EVW evidence words.
+const BASE = 10;
+const B_W0 = 0; // kind | order << 8 | reason << 16 | ftype << 24 | level << 26 | decision << 27 | bits << 29
+const B_STEP = 1;
+const B_PROC = 2;
+const B_MAP = 3;
+const B_PAGE = 4;
+const B_VPN = 5;
+const B_PFN = 6;
+const B_MSG = 7;
+const B_RULE = 8;
+const B_EV = 9; // index of the evidence record, -1 = none
+const EVW = 20;
+const E_MASK = 0;
+const E_REF = 1;
+const E_MAP = 2;
+const E_ENTIRE = 3;
+const E_PAGEMAP = 4;
+const E_PIN = 5;
+const E_NR = 6;
+const E_RMAP = 7; // 6 words: lo/hi of up to 3 values
+const E_RID = 13;
+const E_SEQLO = 14;
+const E_SEQHI = 15;
+const E_SLOTS = 16; // s0 id, s0 count, s1 id, s1 count
 
-const LO = 0xffffffffn;
+const TWO32 = 2 ** 32;
 
 export class Trace {
   length = 0;
-  private cap = 256;
-  i32 = {} as Record<I32Col, Int32Array>;
-  u8 = {} as Record<U8Col, Uint8Array>;
-  mask = new Uint16Array(256);
-  bits = new Uint8Array(256);
-  seq = new Float64Array(256);
+  private rows = new Int32Array(4096 * BASE);
+  private evs = new Int32Array(1024 * EVW);
+  private nEv = 0;
   readonly strings: string[] = [];
   private readonly stringIdx = new Map<string, number>();
   readonly processNames: string[];
 
   constructor(processNames: string[]) {
     this.processNames = processNames;
-    for (const c of I32_COLS) this.i32[c] = new Int32Array(this.cap);
-    for (const c of U8_COLS) this.u8[c] = new Uint8Array(this.cap);
   }
 
   intern(s: string): number {
@@ -154,47 +180,26 @@ export class Trace {
     return i;
   }
 
-  private row(): number {
-    if (this.length === this.cap) {
-      const n = this.cap * 2;
-      for (const c of I32_COLS) {
-        const a = new Int32Array(n);
-        a.set(this.i32[c]);
-        this.i32[c] = a;
-      }
-      for (const c of U8_COLS) {
-        const a = new Uint8Array(n);
-        a.set(this.u8[c]);
-        this.u8[c] = a;
-      }
-      const m = new Uint16Array(n);
-      m.set(this.mask);
-      this.mask = m;
-      const b = new Uint8Array(n);
-      b.set(this.bits);
-      this.bits = b;
-      const s = new Float64Array(n);
-      s.set(this.seq);
-      this.seq = s;
-      this.cap = n;
-    }
-    return this.length++;
-  }
-
   /** A non-fault event. `map` is an interned mapping name or -1; `msg` is built only for rare events. */
   event(kind: number, step: number, proc: number, map: number, page: number, vpn: number, pfn: number, order: number, msg: string | null): number {
-    const r = this.row();
-    const c = this.i32;
-    c.step[r] = step;
-    c.proc[r] = proc;
-    c.map[r] = map;
-    c.page[r] = page;
-    c.vpn[r] = vpn;
-    c.pfn[r] = pfn;
-    c.msg[r] = msg === null ? -1 : this.intern(msg);
-    this.u8.kind[r] = kind;
-    this.u8.order[r] = order < 0 ? 255 : order;
-    this.mask[r] = 0;
+    const r = this.length++;
+    let o = r * BASE;
+    if (o + BASE > this.rows.length) {
+      const a = new Int32Array(this.rows.length * 2);
+      a.set(this.rows);
+      this.rows = a;
+    }
+    const w = this.rows;
+    w[o++] = kind | ((order < 0 ? 255 : order) << 8);
+    w[o++] = step;
+    w[o++] = proc;
+    w[o++] = map;
+    w[o++] = page;
+    w[o++] = vpn;
+    w[o++] = pfn;
+    w[o++] = msg === null ? -1 : this.intern(msg);
+    w[o++] = -1;
+    w[o] = -1;
     return r;
   }
 
@@ -203,62 +208,62 @@ export class Trace {
     type: number, level: number, decision: number, reason: number, rule: number, ev: EvidenceScratch,
   ): void {
     const r = this.event(EV.fault, step, proc, map, page, vpn, pfn, order, null);
-    const c = this.i32;
-    const u = this.u8;
-    u.ftype[r] = type;
-    u.level[r] = level;
-    u.decision[r] = decision;
-    u.reason[r] = reason;
-    c.rule[r] = rule;
+    const w = this.rows;
+    const o = r * BASE;
+    const bits = (ev.pae ? 1 : 0) | (ev.swapcache ? 2 : 0) | (ev.shared ? 4 : 0);
+    w[o + B_W0] |= (reason << 16) | (type << 24) | (level << 26) | (decision << 27) | (bits << 29);
+    w[o + B_RULE] = rule;
     const m = ev.mask;
-    this.mask[r] = m;
-    c.ref[r] = ev.refcount;
-    c.mapc[r] = ev.mapcount;
-    c.entire[r] = ev.entire;
-    c.nr[r] = ev.nrPages;
-    c.pagemap[r] = ev.pageMapcount;
-    c.pin[r] = ev.pincount;
-    this.bits[r] = (ev.pae ? 1 : 0) | (ev.swapcache ? 2 : 0) | (ev.shared ? 4 : 0);
-    if (m & M_RMAP) {
-      const v = ev.rmapVals!;
-      c.r0lo[r] = Number(v[0] & LO);
-      c.r0hi[r] = Number(v[0] >> 32n);
-      if (v.length > 1) {
-        c.r1lo[r] = Number(v[1] & LO);
-        c.r1hi[r] = Number(v[1] >> 32n);
-      }
-      if (v.length > 2) {
-        c.r2lo[r] = Number(v[2] & LO);
-        c.r2hi[r] = Number(v[2] >> 32n);
-      }
-      c.rid[r] = ev.rmapId;
-      this.seq[r] = ev.rmapSeq;
+    if (m === 0) return;
+    const e = this.nEv++;
+    w[o + B_EV] = e;
+    let q = e * EVW;
+    if (q + EVW > this.evs.length) {
+      const a = new Int32Array(this.evs.length * 2);
+      a.set(this.evs);
+      this.evs = a;
     }
+    const v = this.evs;
+    v[q + E_MASK] = m;
+    v[q + E_REF] = ev.refcount;
+    v[q + E_MAP] = ev.mapcount;
+    v[q + E_ENTIRE] = ev.entire;
+    v[q + E_PAGEMAP] = ev.pageMapcount;
+    v[q + E_PIN] = ev.pincount;
+    v[q + E_NR] = ev.nrPages;
+    if (m & M_RMAP) this.rmapEvidence(e * EVW, ev);
     if (m & M_SLOTS) {
-      const s = ev.slots!;
-      c.s0id[r] = s[0].mmId;
-      c.s0cnt[r] = s[0].mapcount;
-      c.s1id[r] = s[1].mmId;
-      c.s1cnt[r] = s[1].mapcount;
+      q = e * EVW + E_SLOTS;
+      v[q] = ev.slotIds[0];
+      v[q + 1] = ev.slotCounts[0];
+      v[q + 2] = ev.slotIds[1];
+      v[q + 3] = ev.slotCounts[1];
     }
   }
 
-  /** Attach a sentence to the last event (e.g. a CONFIG_DEBUG_VM note). */
+  /** The rmap values as lo/hi words (kept out of `fault` so BigInt code stays off its fast path). */
+  private rmapEvidence(q: number, ev: EvidenceScratch): void {
+    const v = this.evs;
+    v.set(ev.rmapWords, q + E_RMAP);
+    v[q + E_RID] = ev.rmapId;
+    v[q + E_SEQLO] = ev.rmapSeq % TWO32;
+    v[q + E_SEQHI] = Math.floor(ev.rmapSeq / TWO32);
+  }
+
+  /** Attach a sentence to an event (e.g. a CONFIG_DEBUG_VM note). */
   note(r: number, msg: string): void {
-    this.i32.msg[r] = this.intern(msg);
+    this.rows[r * BASE + B_MSG] = this.intern(msg);
   }
 
   data(): TraceData {
-    const n = this.length;
-    const columns: TraceData['columns'] = {};
-    for (const c of I32_COLS) columns[c] = this.i32[c].slice(0, n);
-    for (const c of U8_COLS) columns[c] = this.u8[c].slice(0, n);
-    columns.mask = this.mask.slice(0, n);
-    columns.bits = this.bits.slice(0, n);
-    columns.seq = this.seq.slice(0, n);
     // Process names ride along at the end of the string table, after a marker.
     const strings = [...this.strings, '\u0000procs', ...this.processNames];
-    return { length: n, columns, strings, extra: {} };
+    return {
+      length: this.length,
+      columns: { rows: this.rows.slice(0, this.length * BASE), evidence: this.evs.slice(0, this.nEv * EVW) },
+      strings,
+      extra: {},
+    };
   }
 }
 
@@ -267,59 +272,66 @@ function u64(lo: number, hi: number): bigint {
 }
 
 export function decodeTraceEvent(trace: TraceData, i: number): TraceEvent {
-  const col = trace.columns;
-  const g = (name: string): number => (col[name] as ArrayLike<number>)[i];
+  const rows = trace.columns.rows as Int32Array;
+  const evs = trace.columns.evidence as Int32Array;
+  const o = i * BASE;
+  const w0 = rows[o + B_W0];
   const procStart = trace.strings.indexOf('\u0000procs') + 1;
-  const ev: TraceEvent = { index: i, step: g('step'), kind: EVENT_KINDS[g('kind')] };
-  const proc = g('proc');
+  const ev: TraceEvent = { index: i, step: rows[o + B_STEP], kind: EVENT_KINDS[w0 & 0xff] };
+  const proc = rows[o + B_PROC];
   if (proc >= 0 && procStart > 0) ev.process = trace.strings[procStart + proc];
-  const map = g('map');
+  const map = rows[o + B_MAP];
   if (map >= 0) {
     ev.mapping = trace.strings[map];
-    ev.page = g('page');
+    ev.page = rows[o + B_PAGE];
   }
-  const vpn = g('vpn');
+  const vpn = rows[o + B_VPN];
   if (vpn >= 0) ev.address = vpn * 2 ** PAGE_SHIFT;
-  const pfn = g('pfn');
+  const pfn = rows[o + B_PFN];
   if (pfn >= 0) ev.pfn = pfn;
-  const order = g('order');
+  const order = (w0 >>> 8) & 0xff;
   if (order !== 255) ev.order = order;
-  const msg = g('msg');
+  const msg = rows[o + B_MSG];
   if (msg >= 0) ev.message = trace.strings[msg];
   if (ev.kind === 'fault') {
-    const m = g('mask');
-    const bits = g('bits');
+    const bits = (w0 >>> 29) & 7;
     const e: Evidence = {};
-    if (m & M_REF) e.refcount = g('ref');
-    if (m & M_MAP) e.mapcount = g('mapc');
-    if (m & M_ENTIRE) e.entireMapcount = g('entire');
-    if (m & M_NR) e.nrPages = g('nr');
-    if (m & M_PAGEMAP) e.pageMapcount = g('pagemap');
-    if (m & M_PAE) e.anonExclusive = (bits & 1) !== 0;
-    if (m & M_PIN) e.pincount = g('pin');
-    if (m & M_SWAPCACHE) e.swapcache = (bits & 2) !== 0;
-    if (m & M_RMAP) {
-      const o = order === 255 ? 0 : order;
-      const nv = rmapSubids(o, 0).length;
-      const vals = [u64(g('r0lo'), g('r0hi')), u64(g('r1lo'), g('r1hi')), u64(g('r2lo'), g('r2hi'))].slice(0, nv);
-      e.rmapValues = vals.map(String);
-      const mc = BigInt(g('mapc'));
-      e.rmapExpected = rmapSubids(o, g('rid')).map((s) => String(BigInt.asUintN(64, mc * s)));
-      e.rmapSeq = g('seq');
-    }
-    if (m & M_SLOTS) {
-      e.mmSlots = [
-        { mmId: g('s0id'), mapcount: g('s0cnt') },
-        { mmId: g('s1id'), mapcount: g('s1cnt') },
-      ];
-      e.maybeMappedShared = (bits & 4) !== 0;
+    const ei = rows[o + B_EV];
+    if (ei >= 0) {
+      const q = ei * EVW;
+      const m = evs[q + E_MASK];
+      if (m & M_REF) e.refcount = evs[q + E_REF];
+      if (m & M_MAP) e.mapcount = evs[q + E_MAP];
+      if (m & M_ENTIRE) e.entireMapcount = evs[q + E_ENTIRE];
+      if (m & M_NR) e.nrPages = evs[q + E_NR];
+      if (m & M_PAGEMAP) e.pageMapcount = evs[q + E_PAGEMAP];
+      if (m & M_PAE) e.anonExclusive = (bits & 1) !== 0;
+      if (m & M_PIN) e.pincount = evs[q + E_PIN];
+      if (m & M_SWAPCACHE) e.swapcache = (bits & 2) !== 0;
+      if (m & M_RMAP) {
+        const o2 = order === 255 ? 0 : order;
+        const nv = rmapSubids(o2, 0).length;
+        const vals: bigint[] = [];
+        for (let j = 0; j < nv; j++) vals.push(u64(evs[q + E_RMAP + 2 * j], evs[q + E_RMAP + 2 * j + 1]));
+        e.rmapValues = vals.map(String);
+        const mc = BigInt(evs[q + E_MAP]);
+        e.rmapExpected = rmapSubids(o2, evs[q + E_RID]).map((s) => String(BigInt.asUintN(64, mc * s)));
+        e.rmapSeq = (evs[q + E_SEQHI] >>> 0) * TWO32 + (evs[q + E_SEQLO] >>> 0);
+      }
+      if (m & M_SLOTS) {
+        e.mmSlots = [
+          { mmId: evs[q + E_SLOTS], mapcount: evs[q + E_SLOTS + 1] },
+          { mmId: evs[q + E_SLOTS + 2], mapcount: evs[q + E_SLOTS + 3] },
+        ];
+        e.maybeMappedShared = (bits & 4) !== 0;
+      }
     }
     ev.fault = {
-      type: FAULT_TYPES[g('ftype')],
-      level: FAULT_LEVELS[g('level')],
-      decision: DECISIONS[g('decision')],
-      reason: REASON_CODES[g('reason')],
-      rule: trace.strings[g('rule')],
+      type: FAULT_TYPES[(w0 >>> 24) & 3],
+      level: FAULT_LEVELS[(w0 >>> 26) & 1],
+      decision: DECISIONS[(w0 >>> 27) & 3],
+      reason: REASON_CODES[(w0 >>> 16) & 0xff],
+      rule: trace.strings[rows[o + B_RULE]],
       evidence: e,
     };
   }

@@ -10,6 +10,8 @@ export interface Vma {
   /** The scenario's mapping name and the vpn of its page 0 (page index = vpn - base). */
   name: string;
   base: number;
+  /** Interned trace string of `name` (cached by the trace recorder). */
+  nameIdx?: number;
 }
 
 export function findVma(vmas: Vma[], vpn: number): Vma | undefined {

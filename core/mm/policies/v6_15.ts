@@ -53,7 +53,8 @@ export class PolicyV615 implements Policy {
     const rule = k.rule('__wp_can_reuse_large_anon_folio (v6.15, commit 1da190f4d0a6)');
     folioEvidence(k, f, ev);
     const shared = this.slots.maybeMappedShared(f);
-    ev.mmSlots(this.slots.slots(f), shared);
+    const o = this.slots;
+    ev.mmSlots(o.slotId(f, 0), o.slotCount(f, 0), o.slotId(f, 1), o.slotCount(f, 1), shared);
     if (m.fMap[f] <= 1) return verdict(REASON.COPY_SINGLE_PAGE_FREES_FOLIO, rule);
     if (shared) return verdict(REASON.COPY_MAYBE_SHARED_BIT, rule);
     if (m.fFlags[f] & F_SWAPCACHE) folioFreeSwap(k, f); // trylock always succeeds here
