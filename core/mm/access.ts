@@ -31,6 +31,7 @@ export function writeRange(k: Kernel, mm: Mm, s: number, e: number, b: number, l
       if (pfn < 0) pfn = handleFault(k, mm, vma, vpn, FAULT_WRITE);
       m.frData[pfn] = b;
       pt.logicalSet(vpn, b);
+      if (mm.violated.size > 0) mm.violated.delete(vpn);
       if (m.frMapcount[pfn] + m.fEntire[m.frFolio[pfn]] > 1) checkSharedWrite(k, mm, vpn, pfn);
       if (m.frFlags[pfn] & FR_PIPE) checkPipes(k, mm, pfn);
       if ((++k.pageOps & 4095) === 0) k.poll();

@@ -124,7 +124,6 @@ export class Engine {
     if (this.opts.checkInvariants !== false) checkTouched(k);
     checkPins(k);
     k.nTouched = 0;
-    k.policyReused.clear();
     rec.endEvent = k.trace.length;
     this.steps.push(rec);
     const t = this.timeline;

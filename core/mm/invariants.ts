@@ -19,12 +19,12 @@ export function checkTouched(k: Kernel): void {
 function checkFolioPage(k: Kernel, f: number, pfn: number): void {
   const m = k.mem;
   if (m.fRef[f] < m.fMap[f]) {
-    k.invariant('refcount >= mapcount', `folio at pfn ${m.fPfn[f]}: refcount ${m.fRef[f]} < mapcount ${m.fMap[f]}`, k.policyReused.has(f));
+    k.invariant('refcount >= mapcount', `folio at pfn ${m.fPfn[f]}: refcount ${m.fRef[f]} < mapcount ${m.fMap[f]}`, k.policyReused.has(f), f);
   }
   if (m.frFlags[pfn] & FR_ANON_EXCLUSIVE) {
     const mc = m.frMapcount[pfn] + m.fEntire[f];
     if (mc > 1) {
-      k.invariant('PageAnonExclusive page mapped by one mm only', `pfn ${pfn} is PageAnonExclusive but mapped ${mc} times`, k.policyReused.has(f));
+      k.invariant('PageAnonExclusive page mapped by one mm only', `pfn ${pfn} is PageAnonExclusive but mapped ${mc} times`, k.policyReused.has(f), pfn);
     }
   }
 }

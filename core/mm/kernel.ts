@@ -85,8 +85,13 @@ export class Kernel {
   /** Pages whose folio a step touched (faults, copies), checked against the invariants. */
   touched = new Int32Array(1024);
   nTouched = 0;
-  /** Folio slots a policy decided to reuse in this step (blame for broken invariants). */
+  /**
+   * Folio slots whose PageAnonExclusive a policy's reuse decision set (blame for
+   * broken invariants); an entry goes when the folio is freed.
+   */
   readonly policyReused = new Set<number>();
+  /** Invariant breaks already reported, by "invariant|subject", so each is reported once. */
+  private readonly reportedBreaks = new Set<string>();
   pageOps = 0;
   /** Fresh values for `write` without a byte. */
   writeSeq = 0;
@@ -161,7 +166,12 @@ export class Kernel {
     this.note('violation', mm, message, mapping, page, vpn);
   }
 
-  invariant(invariant: string, message: string, policyDefect: boolean): void {
+  invariant(invariant: string, message: string, policyDefect: boolean, subject?: number): void {
+    if (subject !== undefined) {
+      const key = `${invariant}|${subject}`;
+      if (this.reportedBreaks.has(key)) return;
+      this.reportedBreaks.add(key);
+    }
     // One report per invariant and step is enough to locate the break.
     const last = this.invariants[this.invariants.length - 1];
     if (last && last.step === this.step && last.invariant === invariant) return;

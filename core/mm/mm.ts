@@ -26,6 +26,8 @@ export class Mm {
   /** Resident pages (PTE and PMD mapped, zeropage excluded) and swap entries. */
   rss = 0;
   swapents = 0;
+  /** Pages already reported as violations (reported once until the process writes them again). */
+  readonly violated = new Set<number>();
   pgfault = 0;
   pgreuse = 0;
   cowCopies = 0;

@@ -1,7 +1,7 @@
 // The correctness oracle (engine-model.md): each process's logical memory
 // (what POSIX says it reads) against what it reads through its page tables.
-// A mismatch is a violation; the logical byte is then re-synchronised so that
-// one wrong decision is reported once.
+// A mismatch is a violation, reported once per page until the process writes
+// that page again; the logical memory itself is never bent to the physical one.
 
 import { F_SWAPCACHE, FR_PIPE, isZeroPfn, PMD_HUGE, PMD_TABLE, PTE_SWAP } from './constants';
 import type { Kernel } from './kernel';
@@ -50,12 +50,12 @@ function where(mm: Mm, vpn: number): [string | undefined, number] {
 export function checkPage(k: Kernel, mm: Mm, vpn: number, why: string): void {
   const actual = readThrough(k, mm, vpn);
   const expected = mm.pt.logicalGet(vpn);
-  if (actual === expected || actual < 0) return;
+  if (actual === expected || actual < 0 || mm.violated.has(vpn)) return;
+  mm.violated.add(vpn);
   const pfn = pfnAt(mm, vpn);
   const shared = pfn >= 0 && !isZeroPfn(pfn) && pageMapcount(k, pfn) > 1;
   const [name, page] = where(mm, vpn);
   k.violation(shared ? 'leak' : 'lost-write', mm, name, page, vpn, expected, actual, why);
-  mm.pt.logicalSet(vpn, actual);
 }
 
 export function pageMapcount(k: Kernel, pfn: number): number {

@@ -51,13 +51,19 @@ function requireMapped(mm: Mm, s: number, e: number, what: string): void {
 export function munmap(k: Kernel, mm: Mm, s: number, e: number): void {
   zapRange(k, mm, s, e, 'munmap');
   removeRange(mm.vmas, s, e);
+  forget(mm, s, e);
+}
+
+/** The pages are gone (or zero again): the oracle starts afresh there. */
+function forget(mm: Mm, s: number, e: number): void {
   mm.pt.logicalZero(s, e);
+  for (const v of mm.violated) if (v >= s && v < e) mm.violated.delete(v);
 }
 
 export function dontneed(k: Kernel, mm: Mm, s: number, e: number, what: string): void {
   requireMapped(mm, s, e, what);
   zapRange(k, mm, s, e, 'MADV_DONTNEED');
-  mm.pt.logicalZero(s, e);
+  forget(mm, s, e);
 }
 
 /** mprotect, with change_pte_range's PageAnonExclusive write upgrade (kernel-semantics 2.7). */
