@@ -28,10 +28,10 @@ describe('step controls', () => {
     const run = useRunStore();
     await run.run('s.mms', '');
     await w.vm.$nextTick();
-    expect(w.get('[data-testid=step-label]').text()).toBe('step 4 of 4: P0: write A[3]');
+    expect(w.get('[data-testid=step-label]').text()).toBe('step 3/3: P0: write A[3]');
     await byLabel(w, 'First step').trigger('click');
     expect(run.step).toBe(-1);
-    expect(w.get('[data-testid=step-label]').text()).toBe('before step 1 of 4');
+    expect(w.get('[data-testid=step-label]').text()).toBe('before step 0 (steps 0-3)');
     await byLabel(w, 'Step forward').trigger('click');
     await byLabel(w, 'Step forward').trigger('click');
     expect(run.step).toBe(1);
