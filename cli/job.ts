@@ -29,6 +29,9 @@ export interface RunSummary {
 
 export interface FileReport {
   file: string;
+  /** With `keepResults`: the scenario text and the engine's full results (for report writers). */
+  source?: string;
+  results?: RunResult[];
   /** The scenario's title (the file name when it has none). */
   scenario?: string;
   /** Set when the file could not be used at all (missing, binary, ...). */
@@ -77,9 +80,22 @@ function summarize(r: RunResult): RunSummary {
   return s;
 }
 
-export function runFile(file: string, override?: PolicyId[]): FileReport {
-  const { report, scenario } = analyzeFile(file);
+/** What `run` asks of each file. */
+export interface RunRequest {
+  /** `--policy` list; absent = the file's own. */
+  policies?: PolicyId[];
+  /** Keep the source and full results on the report (for `--report`). */
+  keepResults?: boolean;
+}
+
+export function runFile(file: string, req: RunRequest = {}): FileReport {
+  const { report, scenario, text } = analyzeFile(file);
   if (!scenario || hasErrors(report)) return report;
-  report.runs = runAll(scenario, policiesFor(scenario, override)).map(summarize);
+  const results = runAll(scenario, policiesFor(scenario, req.policies));
+  report.runs = results.map(summarize);
+  if (req.keepResults) {
+    report.source = text;
+    report.results = results;
+  }
   return report;
 }

@@ -22,7 +22,8 @@ const RUN: CommandSpec = {
   name: 'run',
   usage: 'foliolab run FILE... [--policy ID]... [--json]',
   summary: 'Runs scenarios under each policy and prints every expectation\'s result and the main counters.\nExit status: 0 every expectation held, 1 an expectation failed, 2 a file could not be read or has errors.',
-  // Options of `run`; each is read in `run()` below.
+  // Options of `run`, read in `run()` below. A report option sets `keepResults` in the run
+  // request; each FileReport then carries `source` and the full `results` for cli/report.ts.
   options: [
     { name: '--policy', value: 'ID', repeat: true, help: `run only this policy (repeatable): ${ALL_POLICIES.join(', ')}` },
     { name: '--json', help: 'print one JSON document on standard output' },
@@ -116,7 +117,7 @@ async function run(args: ParsedArgs): Promise<number> {
   const clearProgress = () => progress && err('\r\x1b[K');
   const reports = await runFiles(
     args.files,
-    policies.length ? (policies as PolicyId[]) : undefined,
+    { policies: policies.length ? (policies as PolicyId[]) : undefined },
     (r) => {
       clearProgress();
       for (const line of problemLines(r)) err(`${line}\n`);
@@ -177,6 +178,12 @@ async function fmt(args: ParsedArgs): Promise<number> {
   }
   return status;
 }
+
+// Last line of defence: whatever escapes still ends as one line and exit status 2, never a trace.
+process.on('uncaughtException', (e) => {
+  err(`foliolab: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(2);
+});
 
 // Output to a closed pipe (`foliolab run x | head`) is not an error worth a trace.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {

@@ -25,7 +25,8 @@ function runLines(run: RunSummary, policyWidth: number): string[] {
   const out = [`  ${run.policy.padEnd(policyWidth)}  ${run.passed ? 'PASS' : 'FAIL'}  ${counters}`];
   if (run.stopped) out.push(`      stopped: ${run.stopped}`);
   for (const e of run.expectations) {
-    const detail = e.passed ? '' : `  (actual ${formatActual(e.actual)}${e.message ? `: ${e.message}` : ''})`;
+    // The engine's message already states the actual value; without one, show the value.
+    const detail = e.passed ? '' : `  (${e.message ?? `actual ${formatActual(e.actual)}`})`;
     out.push(`      ${e.passed ? 'ok  ' : 'FAIL'}  line ${e.line}: ${e.text}${detail}`);
   }
   for (const s of run.stepErrors) out.push(`      note  line ${s.line}: ${s.error}`);

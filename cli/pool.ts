@@ -5,13 +5,12 @@ import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { PolicyId } from '../core/lang/ast';
-import { runFile, type FileReport } from './job';
+import { runFile, type FileReport, type RunRequest } from './job';
 
 export interface WorkerRequest {
   id: number;
   file: string;
-  policies?: PolicyId[];
+  req: RunRequest;
 }
 export interface WorkerResponse {
   id: number;
@@ -20,7 +19,7 @@ export interface WorkerResponse {
 
 export async function runFiles(
   files: string[],
-  policies: PolicyId[] | undefined,
+  req: RunRequest,
   onReport: (r: FileReport, index: number) => void,
   onProgress?: (done: number, total: number) => void,
 ): Promise<FileReport[]> {
@@ -36,7 +35,7 @@ export async function runFiles(
   const workerUrl = new URL('./run-worker.mjs', import.meta.url);
   const workers = Math.min(availableParallelism(), files.length);
   if (files.length < 2 || workers < 2 || workerUrl.protocol !== 'file:' || !existsSync(fileURLToPath(workerUrl))) {
-    files.forEach((f, i) => deliver(i, runFile(f, policies)));
+    files.forEach((f, i) => deliver(i, runFile(f, req)));
     return results as FileReport[];
   }
   let next = 0;
@@ -51,7 +50,7 @@ export async function runFiles(
             return resolve();
           }
           current = next++;
-          w.postMessage({ id: current, file: files[current], policies } satisfies WorkerRequest);
+          w.postMessage({ id: current, file: files[current], req } satisfies WorkerRequest);
         };
         w.on('message', (m: WorkerResponse) => {
           deliver(m.id, m.report);
@@ -62,7 +61,7 @@ export async function runFiles(
           if (current >= 0 && !results[current]) deliver(current, { file: files[current], error: `internal error while running: ${why}`, diagnostics: [], runs: [] });
           while (next < files.length) {
             const i = next++;
-            deliver(i, runFile(files[i], policies));
+            deliver(i, runFile(files[i], req));
           }
           resolve();
         };

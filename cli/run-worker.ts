@@ -6,7 +6,7 @@ import type { WorkerRequest, WorkerResponse } from './pool';
 parentPort?.on('message', (m: WorkerRequest) => {
   let report;
   try {
-    report = runFile(m.file, m.policies);
+    report = runFile(m.file, m.req);
   } catch (e) {
     report = { file: m.file, error: `internal error: ${e instanceof Error ? e.message : String(e)}`, diagnostics: [], runs: [] };
   }
