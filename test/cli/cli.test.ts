@@ -188,6 +188,13 @@ describe('foliolab run', () => {
     expect(r.out.trimEnd().split('\n').pop()).toBe('6 files, 12 runs: 10 passed, 2 failed');
     expect(r.err).toBe(''); // no progress line when stderr is not a terminal
   });
+  it('shows a progress line on a terminal (util-linux script gives it one)', () => {
+    const cmd = `${JSON.stringify(process.execPath)} ${JSON.stringify(cli)} run pass.mms fail.mms --policy v6.15`;
+    const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { cwd: dir, encoding: 'utf8' });
+    expect(r.stdout).toContain('[2/2] running scenarios');
+    expect(r.stdout).toMatch(/\r\x1b\[K\[1\/2\] running scenarios/);
+    expect(r.stdout).toContain('2 files, 2 runs: 1 passed, 1 failed');
+  });
   it('starts fast: one small scenario in well under 300 ms over a bare node start', () => {
     // Best of three, against node's own start-up measured the same way, so a busy machine does not decide.
     const best = (args: string[]) => {
