@@ -8,7 +8,10 @@ import type { PolicyId } from '../../../core/lang/ast';
 import type { ReasonCode } from '../../../core/mm/api';
 import { CELL } from '../../../core/mm/api';
 import { rmapSubids } from '../../../core/mm/rmap-id';
-import { POLICIES, type Run, rmapValuesOf, run } from './engine-helpers';
+import { POLICIES as KERNEL_POLICIES, type Run, rmapValuesOf, run } from './engine-helpers';
+
+// Every policy: the four kernel generations plus the `ideal` oracle (exact exclusivity).
+const POLICIES: readonly PolicyId[] = [...KERNEL_POLICIES, 'ideal'];
 
 const P = 512;
 
@@ -52,7 +55,7 @@ function expectRemapped(r: Run, policy: PolicyId): void {
     expect(f.policyState?.mmSlots).toEqual([{ mmId: a, mapcount: P }, free]);
     expect(f.policyState?.maybeMappedShared).toBe(false);
   }
-  if (policy === 'v6.7' || policy === 'v6.9') {
+  if (policy !== 'rmapid' && policy !== 'v6.15') {
     expect(f.policyState?.rmapValues).toBeUndefined();
     expect(f.policyState?.mmSlots).toBeUndefined();
   }
@@ -85,6 +88,7 @@ P0: write A[7] 2       # @write
     'v6.9': copy('COPY_LARGE_FOLIO'),
     rmapid: reuse('REUSE_ALL_MAPPINGS_OURS'),
     'v6.15': reuse('REUSE_ALL_MAPPINGS_OURS'),
+    ideal: reuse('REUSE_ORACLE_EXCLUSIVE'),
   };
   for (const policy of POLICIES) {
     it(policy, () => {
@@ -105,6 +109,9 @@ P0: write A[7] 2       # @write
       const d = r.decision('write');
       expect({ decision: d.decision, reason: d.reason }).toEqual(want[policy]);
       expect([d.type, d.level]).toEqual(['wp', 'pte']);
+      // The rule names the kernel function (and version) that decided.
+      expect(d.rule).toMatch(policy === 'v6.15' ? /^__wp_can_reuse_large_anon_folio \(v6\.15/ : policy === 'ideal' ? /^ideal/ : /^wp_can_reuse_anon_folio/);
+      if (policy !== 'ideal') expect(d.rule).toContain(policy === 'rmapid' ? 'patch 10/20' : policy);
       expect([d.evidence.refcount, d.evidence.mapcount]).toEqual([P, P]);
       if (policy === 'rmapid') {
         expect(d.evidence.rmapValues).toEqual(d.evidence.rmapExpected);
@@ -144,6 +151,7 @@ P0: write A[7] 2       # @write
     'v6.9': copy('COPY_LARGE_FOLIO'),
     rmapid: copy('COPY_MAPCOUNT_GT_NR_PAGES'),
     'v6.15': copy('COPY_MAYBE_SHARED_BIT'),
+    ideal: copy('COPY_MAPPED_BY_OTHER_MM'),
   };
   for (const policy of POLICIES) {
     it(policy, () => {
@@ -202,6 +210,7 @@ P0: write A[7] 2       # @write
       'v6.9': copy('COPY_LARGE_FOLIO'),
       rmapid: reuse('REUSE_ALL_MAPPINGS_OURS'),
       'v6.15': reuse('REUSE_ALL_MAPPINGS_OURS'),
+      ideal: reuse('REUSE_ORACLE_EXCLUSIVE'),
     };
     expect({ decision: d.decision, reason: d.reason }).toEqual(want[policy]);
     expectClean(r);
@@ -227,6 +236,7 @@ P2: write A[7] 2       # @write
       'v6.9': copy('COPY_LARGE_FOLIO'),
       rmapid: reuse('REUSE_ALL_MAPPINGS_OURS'),
       'v6.15': copy('COPY_MAYBE_SHARED_BIT'),
+      ideal: reuse('REUSE_ORACLE_EXCLUSIVE'),
     };
     expect({ decision: d.decision, reason: d.reason }).toEqual(want[policy]);
     expectClean(r);
@@ -280,6 +290,7 @@ P1: write A[0] 3            # @bwrite
         'v6.9': copy('COPY_LARGE_FOLIO'),
         rmapid: copy('COPY_MAPPED_BY_OTHER_MM'),
         'v6.15': copy('COPY_MAYBE_SHARED_BIT'),
+        ideal: copy('COPY_MAPPED_BY_OTHER_MM'),
       };
       const da = r.decision('awrite');
       expect({ decision: da.decision, reason: da.reason }).toEqual(want[policy]);
@@ -353,6 +364,7 @@ P0: pin A[0] ro as X         # @pin
     'v6.9': copy('COPY_LARGE_FOLIO'),
     rmapid: reuse('REUSE_ALL_MAPPINGS_OURS'),
     'v6.15': copy('COPY_SINGLE_PAGE_FREES_FOLIO'),
+    ideal: reuse('REUSE_ORACLE_EXCLUSIVE'),
   };
   for (const policy of POLICIES) {
     it(policy, () => {
@@ -419,6 +431,7 @@ describe('section 9 item 1: the order-9 rmap-value overflow in a run', () => {
     'v6.9': copy('COPY_LARGE_FOLIO'),
     rmapid: reuse('REUSE_ALL_MAPPINGS_OURS'),
     'v6.15': copy('COPY_MAYBE_SHARED_BIT'),
+    ideal: copy('COPY_MAPPED_BY_OTHER_MM'),
   };
 
   for (const policy of POLICIES) {
