@@ -488,3 +488,27 @@ describe('section 9 item 1: the order-9 rmap-value overflow in a run', () => {
     expect(r.session.result.invariants.filter((i) => !i.policyDefect)).toEqual([]);
   });
 });
+
+// kernel-semantics 0.2: rmap IDs (rmapid) and MM IDs (v6.15) come from an IDA,
+// lowest free first, and are released when the mm is torn down.
+describe('mm IDs are allocated lowest-free-first and reused after exit', () => {
+  const src = `P0: fork P1
+P0: fork P2
+P0: fork P3
+P2: exit                # @exit2
+P1: exit
+P0: fork P4             # @fork4
+P0: fork P5             # @fork5
+P0: fork P6             # @fork6
+`;
+  for (const policy of ['rmapid', 'v6.15'] as const) {
+    it(policy, () => {
+      const r = run(src, policy);
+      const ids = (label: string) => Object.fromEntries(r.at(label).processes().filter((p) => p.alive).map((p) => [p.name, p.mmId]));
+      expect(ids('exit2')).toEqual({ P0: 1, P1: 2, P3: 4 });
+      expect(ids('fork4').P4).toBe(2);
+      expect(ids('fork5').P5).toBe(3);
+      expect(ids('fork6').P6).toBe(5);
+    });
+  }
+});
