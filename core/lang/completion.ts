@@ -52,15 +52,20 @@ function argCount(tokens: Token[]): number | null {
   return depth > 0 ? null : n;
 }
 
+// The editor asks again and again about the same text while the user moves the cursor: parse once per text.
+let lastParse: { source: string; scenario: Scenario } | undefined;
+function parsed(source: string): Scenario {
+  if (lastParse?.source !== source) lastParse = { source, scenario: parseScenario(source, '').scenario };
+  return lastParse.scenario;
+}
+
 interface Context {
-  lines: string[];
   scenario: Scenario;
   tokens: Token[];
 }
 
 function context(source: string, line: number, col: number): Context | null {
-  const lines = splitLines(source);
-  const text = lines[line - 1] ?? '';
+  const text = splitLines(source)[line - 1] ?? '';
   const prefix = text.slice(0, Math.max(0, col - 1));
   const lexed = lexLine(prefix);
   if (lexed.comment) return null;
@@ -68,7 +73,7 @@ function context(source: string, line: number, col: number): Context | null {
   // The word being typed is not context: completion replaces it.
   const last = tokens[tokens.length - 1];
   if (last && last.end === prefix.length && (last.kind === 'word' || last.kind === 'number' || last.kind === 'size' || last.kind === 'error')) tokens.pop();
-  return { lines, scenario: parseScenario(source, '').scenario, tokens };
+  return { scenario: parsed(source), tokens };
 }
 
 export function completionsAt(source: string, line: number, col: number): Completion[] {
@@ -191,7 +196,7 @@ function hover(source: string, line: number, col: number): { contents: string; s
   const tok = tokens[i];
   const span = (start: number, end: number): Span => ({ line, col: start + 1, endLine: line, endCol: end + 1 });
   const doc = (d: DocEntry | undefined, start = tok.start, end = tok.end) => (d ? { contents: docMarkdown(d), span: span(start, end) } : null);
-  const scenario = parseScenario(source, '').scenario;
+  const scenario = parsed(source);
   const head = tokens[0];
 
   if (head.text === 'policies' && i > 0) {
