@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { flushPromises, mount } from '@vue/test-utils';
 import CompareView from '../../../renderer/src/views/CompareView.vue';
 import { firstDifference } from '../../../renderer/src/views/common/trace';
-import { V615_LAST, V69_LAST, exampleRuns, makeRun } from './fixtures';
+import { V615_LAST, V69_LAST, bigRun, exampleRuns, makeRun } from './fixtures';
 
 describe('firstDifference', () => {
   it('finds the first step where a fault on the same page is decided differently', async () => {
@@ -44,6 +44,18 @@ describe('firstDifference', () => {
     expect(d?.step).toBe(1);
     expect(d?.decisions.map((x) => x.policy)).toEqual(['v6.9', 'v6.15']);
   });
+});
+
+describe('firstDifference at scale', () => {
+  it('finds the one page decided differently among 262,144 faults of one step', async () => {
+    const runs = [{ ...bigRun(262_144), policy: 'v6.9' as const }, { ...bigRun(262_144, 262_000), policy: 'v6.15' as const }];
+    const d = await firstDifference(runs);
+    expect(d?.step).toBe(1);
+    expect(d?.process).toBe('P0');
+    expect(d?.page).toBe(262_000);
+    expect(d?.decisions.map((x) => x.decision)).toEqual(['reuse', 'copy']);
+    expect(await firstDifference([runs[0], { ...bigRun(262_144), policy: 'v6.15' }])).toBeNull();
+  }, 30_000);
 });
 
 describe('CompareView', () => {

@@ -189,14 +189,17 @@ export function exampleRuns(): RunResult[] {
   return [v69, v615];
 }
 
-/** A run whose trace has `n` events (a fault on every page of a 1 GiB mapping), for virtualisation. */
-export function bigRun(n: number): RunResult {
+/**
+ * A run whose trace has `n` events (a fault on every page of a 1 GiB mapping), for
+ * virtualisation; the fault on page `flip` gets the other decision.
+ */
+export function bigRun(n: number, flip = -1): RunResult {
   const trace = new Trace(PROCS);
   const ev = new EvidenceScratch().folio(1, 1, 0, 1);
   const rule = trace.intern('wp_can_reuse_anon_folio (v6.9)');
   const map = trace.intern('A');
   for (let i = 0; i < n; i++) {
-    const reuse = i % 3 !== 0;
+    const reuse = (i % 3 !== 0) !== (i === flip);
     trace.fault(
       1, i % 2, map, i, A_VPN + i, i, 0, FAULT_TYPES.indexOf('wp'), 0,
       DECISIONS.indexOf(reuse ? 'reuse' : 'copy'), REASON[reuse ? 'REUSE_ANON_EXCLUSIVE' : 'COPY_REFCOUNT_GT_ONE'], rule, ev,

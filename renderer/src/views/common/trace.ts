@@ -5,7 +5,7 @@
 
 import type { FaultDecision, ReasonCode, RunResult, TraceData, TraceEvent } from '../../../../core/mm/api';
 import type { PolicyId } from '../../../../core/lang/ast';
-import { decodeTraceEvent } from '../../../../core/mm/trace';
+import { DECISIONS, decodeTraceEvent } from '../../../../core/mm/trace';
 
 /** Decoded events by index, at most `limit` of them (oldest dropped first). */
 export class EventCache {
@@ -101,18 +101,44 @@ export interface FirstDifference {
   decisions: PolicyDecision[];
 }
 
-function pageKey(e: TraceEvent): string | null {
-  if (e.kind !== 'fault' || !e.fault || e.process === undefined || e.mapping === undefined || e.page === undefined) return null;
-  return `${e.process}\u0000${e.mapping}\u0000${e.page}`;
+/**
+ * Per step and policy: "process\0mapping" -> an array indexed by page holding
+ * that page's first fault as event * 4 + decision + 1 (0 = no fault). Arrays,
+ * not Maps: a step can hold a million faults.
+ */
+type StepFaults = Map<string, Int32Array>;
+
+function put(faults: StepFaults, where: string, page: number, value: number): void {
+  let pages = faults.get(where);
+  if (!pages || page >= pages.length) {
+    const grown = new Int32Array(Math.max(page + 1, (pages?.length ?? 0) * 2, 64));
+    if (pages) grown.set(pages);
+    faults.set(where, (pages = grown));
+  }
+  if (pages[page] === 0) pages[page] = value;
 }
 
-/** The first fault of each (process, mapping, page) in events [from, to), in trace order. */
-function faultsOfStep(result: RunResult, from: number, to: number): Map<string, TraceEvent> {
-  const out = new Map<string, TraceEvent>();
-  for (let i = from; i < to; i++) {
+function at(pages: Int32Array | undefined, page: number): number {
+  return pages !== undefined && page < pages.length ? pages[page] : 0;
+}
+
+async function faultsOfStep(result: RunResult, from: number, to: number, token: ScanToken): Promise<StepFaults> {
+  const out: StepFaults = new Map();
+  let where = '';
+  let proc: string | undefined;
+  let mapping: string | undefined;
+  for (let i = from; i < to && !token.cancelled; i++) {
     const e = decodeTraceEvent(result.trace, i);
-    const key = pageKey(e);
-    if (key !== null && !out.has(key)) out.set(key, e);
+    if (e.fault && e.process !== undefined && e.mapping !== undefined && e.page !== undefined) {
+      if (e.process !== proc || e.mapping !== mapping) {
+        proc = e.process;
+        mapping = e.mapping;
+        where = `${proc}\u0000${mapping}`;
+      }
+      put(out, where, e.page, i * 4 + DECISIONS.indexOf(e.fault.decision) + 1);
+    }
+    // A single step can hold a million events (a write over 4 GiB): stay responsive inside it.
+    if ((i - from) % CHUNK === CHUNK - 1) await yieldToUi();
   }
   return out;
 }
@@ -121,7 +147,9 @@ function faultsOfStep(result: RunResult, from: number, to: number): Map<string, 
  * The first step where the policies decide differently: the first step, in
  * order, with a fault on the same process, mapping and page under at least
  * two policies whose decisions (alloc, reuse, copy, split-fallback) differ.
- * Null when they never disagree (or fewer than two runs); null also when cancelled.
+ * Within a step, the page whose fault comes first in the first policy's
+ * trace wins. Null when they never disagree (or fewer than two runs); null
+ * also when cancelled.
  */
 export async function firstDifference(
   results: readonly RunResult[],
@@ -131,28 +159,52 @@ export async function firstDifference(
   const steps = Math.min(...results.map((r) => r.steps.length));
   let work = 0;
   for (let s = 0; s < steps; s++) {
+    const perPolicy: StepFaults[] = [];
+    for (const r of results) perPolicy.push(await faultsOfStep(r, r.steps[s].firstEvent, r.steps[s].endEvent, token));
     if (token.cancelled) return null;
-    const perPolicy = results.map((r) => faultsOfStep(r, r.steps[s].firstEvent, r.steps[s].endEvent));
-    const keys = new Set(perPolicy.flatMap((m) => [...m.keys()]));
-    for (const key of keys) {
-      const decisions: PolicyDecision[] = [];
-      let page: TraceEvent | undefined;
-      results.forEach((r, k) => {
-        const e = perPolicy[k].get(key);
-        if (!e?.fault) return;
-        page ??= e;
-        decisions.push({ policy: r.policy, decision: e.fault.decision, reason: e.fault.reason, rule: e.fault.rule, event: e.index });
-      });
-      if (page && decisions.length >= 2 && decisions.some((d) => d.decision !== decisions[0].decision)) {
-        const step = results[0].steps[s];
-        return { step: s, line: step.line, text: step.text, process: page.process!, mapping: page.mapping!, page: page.page!, decisions };
-      }
-    }
     work += results.reduce((n, r) => n + r.steps[s].endEvent - r.steps[s].firstEvent, 0);
     if (work >= CHUNK) {
       work = 0;
-      await yieldToUi();
+      await yieldToUi(); // many small steps: yield between them too
     }
+    // Best candidate so far: ordered by the first policy that faulted there, then its event index.
+    let best: { policy: number; event: number; where: string; page: number } | null = null;
+    for (let k = 0; k < perPolicy.length && (best === null || best.policy === k); k++) {
+      for (const [where, pages] of perPolicy[k]) {
+        const same = perPolicy.map((m) => m.get(where));
+        for (let page = 0; page < pages.length; page++) {
+          const v = pages[page];
+          if (v === 0) continue;
+          const event = (v - 1) >> 2;
+          if (best !== null && best.event <= event) continue;
+          let earlier = false; // already compared from an earlier policy
+          for (let j = 0; j < k && !earlier; j++) earlier = at(same[j], page) !== 0;
+          if (earlier) continue;
+          let count = 0;
+          let differs = false;
+          for (const other of same) {
+            const w = at(other, page);
+            if (w === 0) continue;
+            count++;
+            if ((w - 1) % 4 !== (v - 1) % 4) differs = true;
+          }
+          if (count >= 2 && differs) best = { policy: k, event, where, page };
+        }
+      }
+    }
+    if (best === null) continue;
+    const { where, page } = best as { where: string; page: number };
+    const [process, mapping] = where.split('\u0000');
+    const decisions: PolicyDecision[] = [];
+    results.forEach((r, k) => {
+      const v = at(perPolicy[k].get(where), page);
+      if (v === 0) return;
+      const event = (v - 1) >> 2;
+      const f = decodeTraceEvent(r.trace, event).fault!;
+      decisions.push({ policy: r.policy, decision: f.decision, reason: f.reason, rule: f.rule, event });
+    });
+    const step = results[0].steps[s];
+    return { step: s, line: step.line, text: step.text, process, mapping, page, decisions };
   }
   return null;
 }
