@@ -18,7 +18,7 @@ import { checkAllInvariants, checkTouched, checkWritable } from './invariants';
 import { Kernel, StopRun, SyscallError, type ThpConfig } from './kernel';
 import { Mm } from './mm';
 import { checkAll, checkPins, checkRange } from './oracle';
-import { createPolicy } from './policies';
+import { createPolicy, type Policy } from './policies';
 import { globalCounters, processCounters } from './stats';
 import { foliosIn, pageoutRange } from './swapout';
 import { clearSoftDirty, dontneed, exitMm, madviseFlags, mmap, mprotect, mremap, munmap } from './syscalls';
@@ -59,8 +59,10 @@ export class Engine {
     readonly scenario: Scenario,
     readonly policyId: PolicyId,
     readonly opts: RunOptions = {},
+    /** Tests may inject a policy (e.g. a deliberately broken one) under `policyId`'s name. */
+    injected?: Policy,
   ) {
-    const policy = createPolicy(policyId);
+    const policy = injected ?? createPolicy(policyId);
     if (policy === undefined) throw new RangeError(`unknown policy "${policyId}"`);
     const h = scenario.header;
     this.k = new Kernel(policy, h.memory?.bytes ?? DEFAULT_MEMORY, h.swap?.bytes ?? DEFAULT_SWAP, thpConfig(scenario), opts);

@@ -18,6 +18,15 @@ export class PageTable {
   /** Logical memory (the oracle's POSIX view), 512 bytes per PMD range, lazily allocated. */
   logical: (Uint8Array | undefined)[] = [];
 
+  /** Drop everything (exit_mmap after the zap). */
+  reset(): void {
+    this.pmdKind = new Uint8Array(64);
+    this.pmdPfn = new Int32Array(64);
+    this.pmdFlags = new Uint8Array(64);
+    this.tables = [];
+    this.logical = [];
+  }
+
   ensure(pmdIdx: number): void {
     if (pmdIdx < this.pmdKind.length) return;
     let n = this.pmdKind.length;

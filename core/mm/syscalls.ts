@@ -192,7 +192,6 @@ export function exitMm(k: Kernel, mm: Mm): void {
   mm.alive = false;
   k.policy.mmDrop(mm.mmId);
   releaseOnExit(k, mm);
-  mm.pt.logical = [];
-  mm.pt.tables = [];
+  mm.pt.reset();
 }
 
