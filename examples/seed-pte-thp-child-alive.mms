@@ -22,6 +22,10 @@ expect P0 A[5].data == 2
 expect P1 A[5].data == 1                # no leak from parent into child
 expect P0 A[6].writable == false        # the other pages stay shared and read-only
 expect P0 A[6].exclusive == false       # pagemap bit 56: page 6 is mapped twice
+expect P1 A[5].exclusive == true        # only the child maps page 5 now ...
+expect P1 A[5].anon_exclusive == false  # ... but it is not PageAnonExclusive
+expect P1 A[5].writable == false        # so the child's own write would still fault
+expect mem.used == 2101248              # the THP and one 4K copy
 # After the copy (trace T2): 1023 mappings and 1023 references left.
 expect P1 A[5].mapcount == 1023
 expect P1 A[5].refcount == 1023
