@@ -162,3 +162,15 @@ describe('checker: API', () => {
     expect(ms).toBeLessThan(1000);
   });
 });
+
+describe('checker: the remaining error kinds', () => {
+  it('pipes released twice, closed as pins, duplicate policies, too many processes', () => {
+    expect(diagsWith('P0: vmsplice A as Y\nP0: close Y\nP0: close Y\nP0: pin A ro as Z\nP0: close Z')).toEqual([
+      '5:11-12 error pipe-released: pipe Y was already released at line 4; close it only once',
+      '7:11-12 error not-a-pipe: Z is a pin (line 6), not a pipe; unpin Z releases it',
+    ]);
+    expect(diags('policies v6.7 v6.7')).toEqual(['1:15-19 warning duplicate-policy: policy v6.7 is listed twice; it runs once']);
+    const forks = Array.from({ length: 4096 }, (_, i) => `P0: fork C${i}`).join('\n');
+    expect(diags(forks)).toEqual(['4096:10-15 error limit-exceeded: too many processes; the limit is 4096']);
+  });
+});

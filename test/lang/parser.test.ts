@@ -223,3 +223,27 @@ describe('parser: recovery and limits', () => {
     expect(() => parseScenario(undefined as unknown as string, 'x')).not.toThrow();
   });
 });
+
+describe('parser: the remaining error kinds', () => {
+  const cases: [string, string][] = [
+    ['scenario title', '1:10-15 error expected-string: expected the title as a string after "scenario", e.g. scenario "fork and COW"'],
+    ['expect [ == 1', '1:8-9 error expected-value: expected a value: a number, a size, true/false, a counter (pgfault, pgreuse, cow_copies, fork_copies, thp_fault_alloc, thp_fault_fallback, thp_split_pmd, thp_split_page, thp_split_page_failed, thp_deferred_split_page, pswpin, pswpout, violations, mem.used, mem.peak), PROCESS.COUNTER or PROCESS RANGE.PROPERTY; found "["'],
+    ['P0: fork 2M', '1:10-12 error expected-name: expected the child process name (letters, digits and _), not "2M"; usage: fork NAME'],
+    ['memory lots', '1:8-12 error expected-size: "memory" needs a size, e.g. memory 4G; found "lots"'],
+    ['P0: read 5', '1:10-11 error expected-range: expected a mapping name or range, not "5"; usage: read RANGE'],
+    ['P0: read A[x]', '1:12-13 error expected-index: expected a page number (3) or a page-aligned byte offset (12K) in the range, not "x"'],
+    ['P0: write A ff', '1:13-15 error bad-byte: expected the byte to write (0 to 255, e.g. 0xff) after the range; usage: write RANGE [BYTE]'],
+    ['policies', '1:9-9 error missing-argument: "policies" needs at least one policy id, e.g. policies v6.7 v6.15'],
+    ['thp 2M madvise', '1:8-15 error syntax: expected "=" after the THP size: write 2M=always, 2M=madvise or 2M=never'],
+    ['expect pgfault == 1 for', '1:24-24 error missing-argument: "for" needs at least one policy id, e.g. for v6.7 v6.9'],
+    ['expect pgfault == 1 junk', '1:21-25 error unexpected-token: unexpected "junk" after the condition; expect VALUE OP VALUE [for POLICY...]'],
+  ];
+  it.each(cases)('%s', (src, want) => {
+    expect(parseScenario(src, 't').diagnostics.map(show)).toEqual([want]);
+  });
+  it('states the expectation limit when it is hit', () => {
+    const r = parseScenario('expect pgfault >= 0\n'.repeat(100_001), 't');
+    expect(r.scenario.expectations).toHaveLength(100_000);
+    expect(r.diagnostics.map(show)).toEqual(['100001:1-7 error too-many-expectations: too many expectations; the limit is 100000 (the ones after this line are ignored)']);
+  });
+});
