@@ -2,7 +2,7 @@
 // Electron's menu all call these.
 import type { MenuCommand } from '../../core/contract/protocol';
 import { useDocumentStore } from './stores/document';
-import { useRunStore } from './stores/run';
+import { oneSentence, useRunStore } from './stores/run';
 
 export interface CommandHooks {
   format(): void;
@@ -11,18 +11,24 @@ export interface CommandHooks {
 
 export type Commands = Record<MenuCommand, () => void>;
 
+/** A failed file or report operation (too large, unreadable, disk full) becomes one sentence in the banner. */
+export function guard(work: Promise<unknown>, prefix = ''): void {
+  const run = useRunStore();
+  void work.catch((err: unknown) => (run.message = oneSentence(prefix + (err instanceof Error ? err.message : String(err)))));
+}
+
 export function createCommands(hooks: CommandHooks): Commands {
   const doc = useDocumentStore();
   const run = useRunStore();
   return {
     new: () => {
-      if (doc.mayReplace()) void doc.replace({ path: null, name: 'untitled.mms', text: '' });
+      if (doc.mayReplace()) guard(doc.replace({ path: null, name: 'untitled.mms', text: '' }));
     },
     open: () => {
-      if (doc.mayReplace()) void doc.open();
+      if (doc.mayReplace()) guard(doc.open());
     },
-    save: () => void doc.save(),
-    'save-as': () => void doc.save(true),
+    save: () => guard(doc.save()),
+    'save-as': () => guard(doc.save(true)),
     'export-report': hooks.exportReport,
     run: () => void run.run(doc.name, doc.text),
     stop: () => run.stop(),

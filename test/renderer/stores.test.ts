@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
+import { MAX_SOURCE_CHARS } from '../../core/lang/limits';
 import { useDocumentStore } from '../../renderer/src/stores/document';
 import { useRunStore } from '../../renderer/src/stores/run';
 import { FakeEngine, flush, installFakes } from './helpers/fakes';
@@ -80,6 +81,14 @@ describe('document store', () => {
     await doc.findRestorable();
     await doc.discardRestorable(doc.restoreOffer[0]);
     expect(platform.journalStore.size).toBe(0);
+  });
+
+  it('refuses a file over the size limit with one sentence, keeping the current text', async () => {
+    installFakes();
+    const doc = useDocumentStore();
+    doc.load({ path: null, name: 'mine.mms', text: 'P0: exit' });
+    await expect(doc.open({ path: '/big.mms', name: 'big.mms', text: 'x'.repeat(MAX_SOURCE_CHARS + 1) })).rejects.toThrow(/big\.mms .* at most 8\.0 MiB/);
+    expect(doc.text).toBe('P0: exit');
   });
 
   it('asks before replacing unsaved text', () => {

@@ -4,6 +4,8 @@
 // start offers to restore it.
 import { defineStore } from 'pinia';
 import type { JournalEntry, OpenedFile } from '../../../core/contract/protocol';
+import { MAX_SOURCE_CHARS } from '../../../core/lang/limits';
+import { formatBytes } from '../../../core/lang/text';
 import { services } from '../platform/services';
 
 export const JOURNAL_INTERVAL_MS = 3000;
@@ -61,6 +63,9 @@ export const useDocumentStore = defineStore('document', {
     async open(file?: OpenedFile | null) {
       const f = file ?? (await services().platform.files.open());
       if (!f) return false;
+      if (f.text.length > MAX_SOURCE_CHARS) {
+        throw new Error(`${f.name} has ${formatBytes(f.text.length)} of text; a scenario may have at most ${formatBytes(MAX_SOURCE_CHARS)}.`);
+      }
       await this.replace(f);
       await this.refreshRecent();
       return true;

@@ -86,6 +86,8 @@ export class FakeEngine implements PortLike {
         return this.reply(req.id, { kind: 'processes', processes: [{ name: `${req.policy}@${req.step}` }] });
       case 'hello':
         return this.reply(req.id, { protocol: 1, engine: 'fake' });
+      case 'check':
+        return this.reply(req.id, { diagnostics: [{ line: 1, col: 1, endLine: 1, endCol: 2, severity: 'warning', code: 'engine-checked', message: `checked ${req.source.length} chars` }] });
       case 'dispose':
         this.sessions.delete(req.runId);
         return this.reply(req.id, { disposed: true });
