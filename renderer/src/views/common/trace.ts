@@ -170,12 +170,12 @@ export async function firstDifference(
     // Best candidate so far: ordered by the first policy that faulted there, then its event index.
     let best: { policy: number; event: number; where: string; page: number } | null = null;
     for (let k = 0; k < perPolicy.length && (best === null || best.policy === k); k++) {
-      for (const [where, pages] of perPolicy[k]) {
+      for (const [where, pages] of perPolicy[k] as StepFaults) {
         const same = perPolicy.map((m) => m.get(where));
         for (let page = 0; page < pages.length; page++) {
-          const v = pages[page];
+          const v: number = pages[page];
           if (v === 0) continue;
-          const event = (v - 1) >> 2;
+          const event: number = (v - 1) >> 2;
           if (best !== null && best.event <= event) continue;
           let earlier = false; // already compared from an earlier policy
           for (let j = 0; j < k && !earlier; j++) earlier = at(same[j], page) !== 0;
