@@ -18,7 +18,23 @@ let page: Page;
 // Runs in the page before the app (this file is type-checked without the DOM library).
 declare const window: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 function fakeHost(workerUrl: string) {
-  const host = (window.__host = { ports: 0, restarts: 0, journal: [] as unknown[], dirty: [] as boolean[], menu: null as null | ((c: string) => void) });
+  const host = (window.__host = {
+    ports: 0,
+    restarts: 0,
+    journal: [] as unknown[],
+    dirty: [] as boolean[],
+    menu: null as null | ((c: string) => void),
+    status: [] as ((s: unknown) => void)[],
+    /** What main does when the utility process dies: tell the page, start a new engine, hand over its port. */
+    crash() {
+      worker.terminate();
+      host.status.forEach((l) => l({ state: 'crashed', message: 'The engine process exited (code 9).' }));
+      setTimeout(() => {
+        host.status.forEach((l) => l({ state: 'restarted', message: 'The engine was restarted.' }));
+        givePort();
+      }, 20);
+    },
+  });
   let worker: any = null; // eslint-disable-line @typescript-eslint/no-explicit-any
   const givePort = () => {
     worker?.terminate();
@@ -51,7 +67,7 @@ function fakeHost(workerUrl: string) {
     reports: { save: async () => null, savePdf: async () => null, open: async () => {} },
     setDirty: (d: boolean) => void host.dirty.push(d),
     onMenu: (l: (c: string) => void) => ((host.menu = l), () => {}),
-    onEngineStatus: () => () => {},
+    onEngineStatus: (l: (s: unknown) => void) => (host.status.push(l), () => {}),
     requestEnginePort: () => setTimeout(givePort, 0),
     restartEngine: () => {
       host.restarts++;
@@ -106,5 +122,24 @@ describe('renderer in Electron mode (preload and main played by the test)', () =
       .poll(() => page.evaluate(() => window.__host.journal.at(-1)?.text ?? ''), { timeout: 5000 })
       .toBe('P0: mmap A 8K\nP0: write A\n');
     expect(await page.getByRole('button', { name: 'Recent' }).count()).toBe(1);
+  });
+
+  it('survives the engine process dying: says so, keeps text and results, views and runs work again', async () => {
+    const text = await page.locator('.monaco-editor .view-lines').innerText();
+    await page.evaluate(() => window.__host.crash());
+    await expect.poll(() => page.getByTestId('banner').innerText()).toMatch(/engine process exited.*results are kept/);
+    await expect.poll(() => page.getByTestId('engine-state').innerText()).toContain('ready');
+    expect(await page.locator('.monaco-editor .view-lines').innerText()).toBe(text);
+    expect(await page.getByTestId('step-label').innerText()).toMatch(/^step 1\/1/);
+    // The new engine never saw this run: the view's query rebuilds it there.
+    await page.getByRole('button', { name: 'First step', exact: true }).click();
+    await page.getByRole('button', { name: 'Last step', exact: true }).click();
+    await page.getByRole('tab', { name: 'Page inspector' }).click();
+    await page.getByRole('tab', { name: 'Memory map' }).click();
+    await expect.poll(() => page.locator('[data-view="memory"] canvas').count()).toBeGreaterThan(0);
+    expect(await page.locator('[data-view="memory"]').innerText()).not.toMatch(/unknown-run|no run named/);
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Run', exact: true }).isEnabled()).toBe(true);
+    expect(await page.getByTestId('step-label').innerText()).toMatch(/^step 1\/1/);
   });
 });
