@@ -100,6 +100,19 @@ describe('workbench (browser mode)', () => {
     await page.mouse.move(0, 0);
   });
 
+  it('formats the document with Shift+Alt+F', async () => {
+    await page.locator('.monaco-editor .view-line span', { hasText: /^fork$/ }).click();
+    await page.keyboard.press('End');
+    await page.keyboard.type('     #   the child');
+    await page.keyboard.press('Home');
+    await page.keyboard.type('   ');
+    expect(await editorText()).toContain('   P0: fork P1     #   the child');
+    await page.keyboard.press('Shift+Alt+F');
+    await expect.poll(editorText).not.toContain('   P0: fork P1     #');
+    expect(await editorText()).toMatch(/^P0: fork P1 +# {3}the child$/m);
+    expect(await editorText()).toContain('P0: madvise A hugepage');
+  });
+
   it('runs it and shows the memory map', async () => {
     const t0 = Date.now();
     await button('Run').click();
