@@ -28,15 +28,33 @@ import { addPmd, allocAnonFolio, putFolio, removePtes } from './rmap';
 import { EV } from './trace';
 import { findVma } from './vma';
 
-/** Collapse every PMD range inside [s, e). Returns the refusals (empty = success). */
-export function collapseRange(k: Kernel, mm: Mm, s: number, e: number, label: (vpn: number) => string): string[] {
+/**
+ * madvise_collapse_errno (mm/khugepaged.c, v6.15): which errno a scan result
+ * becomes; everything not listed is EINVAL ("trying again will not help").
+ */
+function collapseErrno(why: string): string {
+  const scan = why.split(':')[0];
+  if (['SCAN_PAGE_COUNT', 'SCAN_PAGE_LOCK', 'SCAN_PAGE_LRU', 'SCAN_DEL_PAGE_LRU', 'SCAN_PAGE_FILLED'].includes(scan)) return 'EAGAIN';
+  if (scan === 'SCAN_ALLOC_HUGE_PAGE_FAIL') return 'ENOMEM';
+  if (scan === 'SCAN_CGROUP_CHARGE_FAIL' || scan === 'SCAN_EXCEED_NONE_PTE') return 'EBUSY';
+  return 'EINVAL';
+}
+
+/**
+ * Collapse every PMD range inside [s, e). Returns null on success, else the
+ * syscall error (errno of the last failure, as madvise_collapse does).
+ */
+export function collapseRange(k: Kernel, mm: Mm, s: number, e: number, label: (vpn: number) => string): string | null {
   const refused: string[] = [];
+  let last = '';
   for (let base = Math.ceil(s / PMD_NR) * PMD_NR; base + PMD_NR <= e; base += PMD_NR) {
     const why = collapseOne(k, mm, base);
-    if (why !== null) refused.push(`${label(base)}..+512: ${why}`);
+    if (why === null) continue;
+    last = why;
+    refused.push(`${label(base)}..+512: ${why}`);
   }
-  if (Math.ceil(s / PMD_NR) * PMD_NR + PMD_NR > e) refused.push('the range holds no complete 2M-aligned block');
-  return refused;
+  if (Math.ceil(s / PMD_NR) * PMD_NR + PMD_NR > e) return 'EINVAL: MADV_COLLAPSE needs a complete 2M-aligned block in the range';
+  return refused.length === 0 ? null : `${collapseErrno(last)}: MADV_COLLAPSE refused for ${refused.join('; ')}`;
 }
 
 function collapseOne(k: Kernel, mm: Mm, base: number): string | null {

@@ -245,7 +245,7 @@ export class Engine {
       case 'collapse': {
         const refused = collapseRange(k, mm, r.s, r.e, r.label);
         checkRange(k, mm, r.s, r.e, 'after MADV_COLLAPSE');
-        if (refused.length > 0) throw new SyscallError(`EAGAIN: MADV_COLLAPSE refused for ${refused.join('; ')}`);
+        if (refused !== null) throw new SyscallError(refused);
         return;
       }
       default:
