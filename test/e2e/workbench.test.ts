@@ -23,7 +23,7 @@ const editorText = async () => normalise(await page.locator('.monaco-editor .vie
 
 // The page functions below run in the browser (the app's CSP forbids string eval);
 // this file is type-checked without the DOM library.
-declare const document: any, performance: { now(): number }, requestAnimationFrame: (f: () => void) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
+declare const document: any, localStorage: { [key: string]: string }, performance: { now(): number }, requestAnimationFrame: (f: () => void) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
 /** Run is enabled again and the step bar shows a run. */
 const runDone = () =>
   [...document.querySelectorAll('button')].some((b: { textContent: string; disabled: boolean }) => b.textContent.trim() === 'Run' && !b.disabled) &&
@@ -61,7 +61,8 @@ describe('workbench (browser mode)', () => {
     const t0 = Date.now();
     await page.goto(baseUrl);
     await page.waitForSelector('[data-app-state="ready"]', { timeout: 20_000 });
-    console.log(`time to ready: ${Date.now() - t0} ms`);
+    const sinceNavigation = await page.evaluate(() => performance.now());
+    console.log(`time to ready: ${Date.now() - t0} ms from goto, ~${Math.round(sinceNavigation)} ms from navigation start`);
     expect(await page.getByTestId('mode').innerText()).toContain('browser');
     expect(await page.getByTestId('engine-state').innerText()).toContain('ready');
     expect(await editorText()).toContain('scenario "pte-mapped THP reuse after child exit"');
@@ -228,6 +229,23 @@ describe('workbench (browser mode)', () => {
     await page.waitForTimeout(200);
     await shot('07-dark');
     await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  it('offers unsaved work back after the page is lost', async () => {
+    await setEditorText('scenario "unsaved work"\nP0: mmap A 8K\n');
+    // The journal is written every 3 s; then the tab "crashes" (reload without saving).
+    await expect
+      .poll(() => page.evaluate(() => JSON.stringify(Object.entries(localStorage))), { timeout: 6000, interval: 250 })
+      .toContain('unsaved work');
+    page.removeAllListeners('dialog');
+    page.on('dialog', (d) => void d.accept()); // beforeunload: leave anyway
+    await page.reload();
+    await page.waitForSelector('[data-app-state="ready"]');
+    const offer = page.getByTestId('restore-offer');
+    await expect.poll(() => offer.innerText()).toMatch(/Unsaved changes to .* were found/);
+    await offer.getByRole('button', { name: 'Restore' }).click();
+    await expect.poll(editorText).toContain('scenario "unsaved work"');
+    expect(await page.getByTestId('restore-offer').count()).toBe(0);
   });
 
   it('never leaves 127.0.0.1 and logs no errors', () => {
