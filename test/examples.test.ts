@@ -99,14 +99,14 @@ describe('cow.c matrix generator (examples/cow/generate.mjs)', () => {
     for (const [name, text] of generated) expect(readFileSync(join(cowDir, name), 'utf8'), name).toBe(text);
   });
 
-  it('covers 11 anonymous cases x 10 backings, 4 collapse cases and 2 cases x 2 zeropages', async () => {
+  it('covers 11 anonymous cases x 16 backings, 4 collapse cases and 2 cases x 2 zeropages', async () => {
     const gen = (await import(pathToFileURL(join(cowDir, 'generate.mjs')).href)) as { generate(): Map<string, string> };
     const names = [...gen.generate().keys()];
     const backings = new Set(names.filter((n) => !n.startsWith('collapse-') && !n.startsWith('non-anon-')).map((n) => n.split('--')[1]));
     const cases = new Set(names.map((n) => n.split('--')[0]));
-    expect(backings.size).toBe(10);
+    expect(backings.size).toBe(16);
     expect(cases.size).toBe(11 + 4 + 2);
-    expect(names.length).toBe(11 * 10 + 4 + 2 * 2);
+    expect(names.length).toBe(11 * 16 + 4 + 2 * 2);
   });
 });
 

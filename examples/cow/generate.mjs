@@ -32,17 +32,49 @@ const THP_PROLOGUE = [
   ['P0: write A[0] 1', 'touch the first byte: one fault allocates the 2M THP'],
   ['P0: write A 1', 'memset(mem, 1, thpsize)'],
 ];
-const PTE_MAP = [
-  ['P0: mprotect A[1] ro', 'mapping page 1 read-only splits the PMD ...'],
-  ['P0: mprotect A[1] rw', '... and the THP stays PTE-mapped'],
-];
 
 /**
- * kind: what the derivations below switch on. range: the test range
- * (cow.c's mem, size). pages: its length. student: a noun phrase for the
- * first comment line.
+ * The THP sizes the matrix covers: the PMD size, and 64 KiB as the
+ * representative of cow.c's runs on every other enabled mTHP size.
  */
-const BACKINGS = [
+const THP_SIZES = [
+  {
+    suffix: '',
+    kb: 2048,
+    pages: 512,
+    noun: '2 MiB THP',
+    thp: '2M=always',
+    policies: POLICIES,
+    note: '',
+    prologue: THP_PROLOGUE,
+    pteMap: [
+      ['P0: mprotect A[1] ro', 'mapping page 1 read-only splits the PMD ...'],
+      ['P0: mprotect A[1] rw', '... and the THP stays PTE-mapped'],
+    ],
+  },
+  {
+    suffix: '-64k',
+    kb: 64,
+    pages: 16,
+    noun: '64 KiB mTHP',
+    thp: '64K=always 2M=never',
+    // mTHP arrived in v6.8: on v6.7 cow.c finds no 64K size and never runs this.
+    policies: POLICIES.filter((p) => p !== 'v6.7'),
+    note: ' Not run under v6.7: multi-size THP arrived in v6.8, so cow.c on v6.7 detects the PMD size only and has no 64K runs.',
+    prologue: [
+      ['P0: mmap A 2M', 'cow.c maps 2 x 64K and aligns; this mapping starts 2M-aligned'],
+      ['P0: madvise A[..16] hugepage', 'MADV_HUGEPAGE on the aligned 64K'],
+      ['P0: write A[0] 1', 'touch the first byte: one fault allocates a 64K mTHP'],
+      ['P0: write A[..16] 1', 'memset(mem, 1, thpsize)'],
+    ],
+    pteMap: [
+      ['P0: mprotect A[1] ro', 'a no-op for an mTHP, which PTEs map already;'],
+      ['P0: mprotect A[1] rw', 'cow.c does it all the same'],
+    ],
+  },
+];
+
+const BASE_BACKINGS = [
   {
     id: 'base',
     kind: 'base',
@@ -51,6 +83,7 @@ const BACKINGS = [
     about: 'a small (order-0) anonymous page, cow.c do_run_with_base_page().',
     range: 'A',
     pages: 1,
+    folio: 1,
     prologue: [
       ['P0: mmap A 4K', ''],
       ['P0: madvise A nohugepage', 'MADV_NOHUGEPAGE'],
@@ -66,6 +99,7 @@ const BACKINGS = [
     about: 'a small anonymous page written and then swapped out with MADV_PAGEOUT.',
     range: 'A',
     pages: 1,
+    folio: 1,
     prologue: [
       ['P0: mmap A 4K', ''],
       ['P0: madvise A nohugepage', 'MADV_NOHUGEPAGE'],
@@ -73,6 +107,9 @@ const BACKINGS = [
       ['P0: madvise A pageout', 'MADV_PAGEOUT: the PTE becomes a swap entry'],
     ],
   },
+];
+
+const PMD_BACKINGS = [
   {
     id: 'thp',
     kind: 'pmd',
@@ -94,108 +131,128 @@ const BACKINGS = [
     pages: 512,
     prologue: [...THP_PROLOGUE, ['P0: madvise A pageout', 'MADV_PAGEOUT of the whole THP']],
   },
-  {
-    id: 'pte-thp',
-    kind: 'pte',
-    cowc: 'PTE-mapped THP (2048 kB)',
-    student: 'a 2 MiB THP mapped by 512 page-table entries',
-    about: 'a THP whose PMD was split, so 512 PTEs map it, cow.c THP_RUN_PTE.',
-    range: 'A',
-    pages: 512,
-    prologue: [...THP_PROLOGUE, ...PTE_MAP],
-  },
-  {
-    id: 'pte-thp-swapped',
-    kind: 'pte',
-    swapped: true,
-    cowc: 'swapped-out, PTE-mapped THP (2048 kB)',
-    student: 'a PTE-mapped 2 MiB THP that is swapped out',
-    about: 'a PTE-mapped THP swapped out with MADV_PAGEOUT, cow.c THP_RUN_PTE_SWAPOUT.',
-    range: 'A',
-    pages: 512,
-    prologue: [...THP_PROLOGUE, ...PTE_MAP, ['P0: madvise A pageout', 'MADV_PAGEOUT']],
-  },
-  {
-    id: 'single-pte-thp',
-    kind: 'single',
-    cowc: 'single PTE of THP (2048 kB)',
-    student: 'the only page still mapped of a 2 MiB THP',
-    about: 'one PTE mapping page 0 of a THP whose other 511 pages were discarded, cow.c THP_RUN_SINGLE_PTE; the test uses that one page.',
-    range: 'A[0]',
-    pages: 1,
-    prologue: [...THP_PROLOGUE, ['P0: madvise A[1..] dontneed', 'discard pages 1..511: splits the PMD, one PTE is left']],
-  },
-  {
-    id: 'single-pte-thp-swapped',
-    kind: 'single',
-    swapped: true,
-    cowc: 'single PTE of swapped-out THP (2048 kB)',
-    student: 'the only page still mapped of a 2 MiB THP, swapped out',
-    about: 'the single remaining PTE of a THP, swapped out, cow.c THP_RUN_SINGLE_PTE_SWAPOUT.',
-    range: 'A[0]',
-    pages: 1,
-    prologue: [
-      ...THP_PROLOGUE,
-      ['P0: madvise A[1..] dontneed', 'discard pages 1..511: one PTE is left'],
-      ['P0: madvise A[0] pageout', 'MADV_PAGEOUT of that page'],
-    ],
-  },
-  {
-    id: 'partial-mremap-thp',
-    kind: 'mremap',
-    cowc: "partially mremap()'ed THP (2048 kB)",
-    student: 'the first half of a 2 MiB THP whose second half was moved away with mremap()',
-    about: 'a THP whose second half was moved to another address (B), so one mm maps it through two VMAs, cow.c THP_RUN_PARTIAL_MREMAP; the test uses the first half.',
-    range: 'A[..256]',
-    pages: 256,
-    prologue: [...THP_PROLOGUE, ['P0: mremap A[256..] B', 'move the second half to an unaligned address: splits the PMD']],
-  },
-  {
-    id: 'partial-shared-thp',
-    kind: 'partial',
-    cowc: 'partially shared THP (2048 kB)',
-    student: 'a 2 MiB THP whose first page was once shared with a child that has exited',
-    about:
-      'a THP whose page 0 was shared with a short-lived child, cow.c THP_RUN_PARTIAL_SHARED: page 0 is left read-only and not PageAnonExclusive, pages 1..511 never were shared.',
-    range: 'A',
-    pages: 512,
-    prologue: [
-      ...THP_PROLOGUE,
-      ['P0: madvise A[1..] dontfork', 'MADV_DONTFORK pages 1..511 (splits the VMA and the PMD)'],
-      ['P0: fork Sharer', 'the child inherits page 0 only'],
-      ['Sharer: exit', ''],
-      ['P0: madvise A[1..] dofork', 'allow sharing all pages again'],
-    ],
-  },
-];
+].map((b) => ({ ...b, folio: 512, size: THP_SIZES[0] }));
+
+/** The six runs cow.c makes for every THP size (do_run_with_thp). */
+function thpBackings(t) {
+  const N = t.pages;
+  const half = N / 2;
+  const all = t.suffix ? `A[..${N}]` : 'A';
+  const rest = t.suffix ? `A[1..${N}]` : 'A[1..]';
+  const splits = t.suffix ? '' : ': splits the PMD';
+  const thp = t.noun;
+  const backings = [
+    {
+      id: 'pte-thp',
+      kind: 'pte',
+      cowc: 'PTE-mapped THP',
+      student: `a ${thp} mapped by ${N} page-table entries`,
+      about: `${t.suffix ? 'an mTHP, which PTEs always map' : 'a THP whose PMD was split'}: ${N} PTEs map it, cow.c THP_RUN_PTE.`,
+      range: all,
+      pages: N,
+      prologue: [...t.prologue, ...t.pteMap],
+    },
+    {
+      id: 'pte-thp-swapped',
+      kind: 'pte',
+      swapped: true,
+      cowc: 'swapped-out, PTE-mapped THP',
+      student: `a PTE-mapped ${thp} that is swapped out`,
+      about: 'a PTE-mapped THP swapped out with MADV_PAGEOUT, cow.c THP_RUN_PTE_SWAPOUT.',
+      range: all,
+      pages: N,
+      prologue: [...t.prologue, ...t.pteMap, [`P0: madvise ${all} pageout`, 'MADV_PAGEOUT']],
+    },
+    {
+      id: 'single-pte-thp',
+      kind: 'single',
+      cowc: 'single PTE of THP',
+      student: `the only page still mapped of a ${thp}`,
+      about: `one PTE mapping page 0 of a THP whose other ${N - 1} pages were discarded, cow.c THP_RUN_SINGLE_PTE; the test uses that one page.`,
+      range: 'A[0]',
+      pages: 1,
+      prologue: [...t.prologue, [`P0: madvise ${rest} dontneed`, `discard pages 1..${N - 1}${splits}, one PTE is left`]],
+    },
+    {
+      id: 'single-pte-thp-swapped',
+      kind: 'single',
+      swapped: true,
+      cowc: 'single PTE of swapped-out THP',
+      student: `the only page still mapped of a ${thp}, swapped out`,
+      about: 'the single remaining PTE of a THP, swapped out, cow.c THP_RUN_SINGLE_PTE_SWAPOUT.',
+      range: 'A[0]',
+      pages: 1,
+      prologue: [
+        ...t.prologue,
+        [`P0: madvise ${rest} dontneed`, `discard pages 1..${N - 1}: one PTE is left`],
+        ['P0: madvise A[0] pageout', 'MADV_PAGEOUT of that page'],
+      ],
+    },
+    {
+      id: 'partial-mremap-thp',
+      kind: 'mremap',
+      cowc: "partially mremap()'ed THP",
+      student: `the first half of a ${thp} whose second half was moved away with mremap()`,
+      about: `a THP whose second half was moved to another address (B), so one mm maps it through two VMAs, cow.c THP_RUN_PARTIAL_MREMAP; the test uses the first half.`,
+      range: `A[..${half}]`,
+      pages: half,
+      prologue: [...t.prologue, [`P0: mremap A[${half}..${t.suffix ? N : ''}] B`, `move the second half to an unaligned address${splits}`]],
+    },
+    {
+      id: 'partial-shared-thp',
+      kind: 'partial',
+      cowc: 'partially shared THP',
+      student: `a ${thp} whose first page was once shared with a child that has exited`,
+      about: `a THP whose page 0 was shared with a short-lived child, cow.c THP_RUN_PARTIAL_SHARED: page 0 is left read-only and not PageAnonExclusive, pages 1..${N - 1} never were shared.`,
+      range: all,
+      pages: N,
+      prologue: [
+        ...t.prologue,
+        [`P0: madvise ${rest} dontfork`, `MADV_DONTFORK pages 1..${N - 1}${t.suffix ? '' : ' (splits the VMA and the PMD)'}`],
+        ['P0: fork Sharer', 'the child inherits page 0 only'],
+        ['Sharer: exit', ''],
+        [`P0: madvise ${rest} dofork`, 'allow sharing all pages again'],
+      ],
+    },
+  ];
+  return backings.map((b) => ({ ...b, id: b.id.replace('-thp', `-thp${t.suffix}`), cowc: `${b.cowc} (${t.kb} kB)`, folio: N, size: t }));
+}
+
+const BACKINGS = [...BASE_BACKINGS, ...PMD_BACKINGS, ...THP_SIZES.flatMap(thpBackings)];
 
 const thp = (b) => b.kind !== 'base';
 
 // ---------------------------------------------------------------- values
 
-/** `expect LHS == v` lines, one per distinct value, naming the policies when they differ. */
+/**
+ * `expect LHS == v` for each policy; expanded by `expandPolicies` once the
+ * scenario's policies are known. `values` is one number or one per policy.
+ */
 function perPolicy(lhs, values, why) {
-  const byValue = new Map();
-  for (const p of POLICIES) {
-    const v = typeof values === 'object' ? values[p] : values;
-    byValue.set(v, [...(byValue.get(v) ?? []), p]);
-  }
-  const lines = [];
-  for (const [v, ps] of byValue) {
-    const forClause = byValue.size > 1 ? ` for ${ps.join(' ')}` : '';
-    lines.push([`expect ${lhs} == ${v}${forClause}`, lines.length === 0 ? why : '']);
-  }
-  return lines;
+  return [{ lhs, values, why }];
+}
+
+/** One line per distinct value, naming the policies only when they differ. */
+function expandPolicies(lines, policies) {
+  return lines.flatMap((l) => {
+    if (Array.isArray(l)) return [l];
+    const byValue = new Map();
+    for (const p of policies) {
+      const v = typeof l.values === 'object' ? l.values[p] : l.values;
+      byValue.set(v, [...(byValue.get(v) ?? []), p]);
+    }
+    return [...byValue].map(([v, ps], i) => [`expect ${l.lhs} == ${v}${byValue.size > 1 ? ` for ${ps.join(' ')}` : ''}`, i === 0 ? l.why : '']);
+  });
 }
 
 const LEGACY_COPY_REUSE_PARTIAL = { 'v6.7': 1, 'v6.9': 1, rmapid: 0, 'v6.15': 0 };
-const PARTIAL_PAGE0 =
-  'page 0 lost PageAnonExclusive at the earlier fork: its fault copies under v6.7/v6.9 (large folio) and reuses under rmapid/v6.15 (all 512 mappings are P0\'s)';
+const partialPage0 = (b) =>
+  `page 0 lost PageAnonExclusive at the earlier fork: its fault copies under v6.7/v6.9 (large folio) and reuses under rmapid/v6.15 (all ${b.folio} mappings are P0's)`;
 
 /** PMD splits on the non-swapped THP backings: the prologue's split plus what the case adds on a PMD-mapped THP. */
 function pmdSplits(b, pmdCaseSplits) {
   if (b.kind === 'pmd') return pmdCaseSplits;
-  return 1;
+  return b.size.suffix ? 0 : 1;
 }
 
 // ---------------------------------------------------------------- cases
@@ -357,8 +414,8 @@ const CASES = [
       }
       if (b.kind === 'partial') {
         return [
-          ...perPolicy('P0.cow_copies', LEGACY_COPY_REUSE_PARTIAL, `the pin's write fault: ${PARTIAL_PAGE0}`),
-          ...perPolicy('P0.pgreuse', { 'v6.7': 512, 'v6.9': 512, rmapid: 513, 'v6.15': 513 }, 'then every write fault finds a PageAnonExclusive page and reuses it'),
+          ...perPolicy('P0.cow_copies', LEGACY_COPY_REUSE_PARTIAL, `the pin's write fault: ${partialPage0(b)}`),
+          ...perPolicy('P0.pgreuse', { 'v6.7': b.folio, 'v6.9': b.folio, rmapid: b.folio + 1, 'v6.15': b.folio + 1 }, 'then every write fault finds a PageAnonExclusive page and reuses it'),
         ];
       }
       return [
@@ -393,7 +450,7 @@ const CASES = [
       const lines = [];
       if (b.kind === 'partial') {
         lines.push(
-          ...perPolicy('P0.cow_copies', LEGACY_COPY_REUSE_PARTIAL, `the pin's write fault: ${PARTIAL_PAGE0}`),
+          ...perPolicy('P0.cow_copies', LEGACY_COPY_REUSE_PARTIAL, `the pin's write fault: ${partialPage0(b)}`),
           ...perPolicy('P0.pgreuse', { 'v6.7': 0, 'v6.9': 0, rmapid: 1, 'v6.15': 1 }, ''),
         );
       } else {
@@ -492,8 +549,8 @@ const CASES = [
       }
       if (b.kind === 'partial') {
         return [
-          ...perPolicy('P0.cow_copies', LEGACY_COPY_REUSE_PARTIAL, `the pin's unshare fault: ${PARTIAL_PAGE0}`),
-          ...perPolicy('P0.pgreuse', 512, 'then all 512 pages are PageAnonExclusive: every write fault reuses'),
+          ...perPolicy('P0.cow_copies', LEGACY_COPY_REUSE_PARTIAL, `the pin's unshare fault: ${partialPage0(b)}`),
+          ...perPolicy('P0.pgreuse', b.folio, `then all ${b.folio} pages are PageAnonExclusive: every write fault reuses`),
         ];
       }
       return [
@@ -507,10 +564,11 @@ const CASES = [
 
 // Basic COW: the child still maps everything, so every policy copies every page.
 function parentCopiesShared(b, R) {
+  const F = b.folio;
   const why = {
     base: 'the page is mapped by both processes (refcount 2): the write copies it',
     pmd: 'the shared PMD cannot be reused: do_huge_pmd_wp_page splits it and the PTE faults copy every 4K page (kernel-semantics.md 4.3)',
-    pte: 'the child maps every page of the THP: no policy may reuse (rmapid: mapcount > 512; v6.15: maybe-mapped-shared)',
+    pte: `the child maps every page of the THP: no policy may reuse (rmapid: mapcount > ${F}; v6.15: maybe-mapped-shared)`,
     single: 'the child maps the one page too: two mms map the folio, every policy copies',
     mremap: 'the child maps both halves: no policy may reuse',
     partial: 'the child maps every page of the THP: no policy may reuse',
@@ -553,10 +611,10 @@ function previouslySharedCounters(b, R) {
       return [
         ...perPolicy(
           'P0.cow_copies',
-          { 'v6.7': 511, 'v6.9': 512, rmapid: 511, 'v6.15': 511 },
-          'v6.9 copies every page. v6.7 copies until one page is left (refcount 1: reused). rmapid/v6.15 reuse page 0, whose pin then adds a reference, so refcount != mapcount for the other 511 (copied)',
+          { 'v6.7': b.folio - 1, 'v6.9': b.folio, rmapid: b.folio - 1, 'v6.15': b.folio - 1 },
+          `v6.9 copies every page. v6.7 copies until one page is left (refcount 1: reused). rmapid/v6.15 reuse page 0, whose pin then adds a reference, so refcount != mapcount for the other ${b.folio - 1} (copied)`,
         ),
-        ...perPolicy('P0.pgreuse', 512, 'the memset reuses all 512 exclusive read-only pages'),
+        ...perPolicy('P0.pgreuse', b.folio, `the memset reuses all ${b.folio} exclusive read-only pages`),
       ];
     case 'single':
       return [
@@ -571,10 +629,10 @@ function previouslySharedCounters(b, R) {
       return [
         ...perPolicy(
           'P0.cow_copies',
-          { 'v6.7': 256, 'v6.9': 256, rmapid: 255, 'v6.15': 255 },
-          'P0 maps all 512 pages (A and B): rmapid/v6.15 reuse the first, whose pin then makes refcount != mapcount; v6.7 never gets down to refcount 1 (B keeps 256)',
+          { 'v6.7': b.pages, 'v6.9': b.pages, rmapid: b.pages - 1, 'v6.15': b.pages - 1 },
+          `P0 maps all ${b.folio} pages (A and B): rmapid/v6.15 reuse the first, whose pin then makes refcount != mapcount; v6.7 never gets down to refcount 1 (B keeps ${b.folio - b.pages})`,
         ),
-        ...perPolicy('P0.pgreuse', 256, ''),
+        ...perPolicy('P0.pgreuse', b.pages, ''),
       ];
   }
   throw new Error(`no derivation for ${b.kind}`);
@@ -808,9 +866,11 @@ function wrap(text, width = 78) {
   return out;
 }
 
-function scenarioText({ first, mirrors, title, thp, about, prologue, explain, body, check, counters, notes }) {
+function scenarioText({ first, mirrors, title, policies = POLICIES, thp, about, prologue, explain, body, check, counters, notes }) {
+  check = expandPolicies(check, policies);
+  counters = expandPolicies(counters, policies);
   const parts = [
-    [comments(wrap(first)), `# Mirrors ${mirrors}`, HEADER_NOTE, `scenario "${title}"`, `policies ${POLICIES.join(' ')}`, ...(thp ? ['thp 2M=always'] : [])].join('\n'),
+    [comments(wrap(first)), `# Mirrors ${mirrors}`, HEADER_NOTE, `scenario "${title}"`, `policies ${policies.join(' ')}`, ...(thp ? [`thp ${thp}`] : [])].join('\n'),
     [comments(wrap(`Backing: ${about}`)), block(prologue)].join('\n'),
     [comments(explain), block(body)].join('\n'),
     ['# The selftest\'s assertion.', block([...check, ['expect violations == 0', 'no leak, no lost write, pin and pipe coherent']])].join('\n'),
@@ -822,7 +882,7 @@ function scenarioText({ first, mirrors, title, thp, about, prologue, explain, bo
 function anonScenario(c, b) {
   const R = b.range;
   const counters = [];
-  if (thp(b)) counters.push(['expect thp_fault_alloc == 1', 'the backing really is a THP (cow.c skips otherwise)']);
+  if (thp(b) && !b.size.suffix) counters.push(['expect thp_fault_alloc == 1', 'the backing really is a THP (cow.c skips otherwise)']);
   if (!b.swapped) {
     counters.push(...c.counters(b, R));
     if (thp(b)) counters.push([`expect thp_split_pmd == ${pmdSplits(b, c.splitsOnPmd ?? 1)}`, '']);
@@ -830,12 +890,14 @@ function anonScenario(c, b) {
   const notes = b.swapped
     ? ['Swapped-out backings only check correctness: swap-in decides copy or reuse', 'differently across kernel versions (kernel-semantics.md 9, item 10).']
     : ['What each policy does on the way (kernel-semantics.md 2-4).'];
+
   return scenarioText({
     first: c.student(b.student),
     mirrors: `tools/testing/selftests/mm/cow.c ${c.fn}(): "${c.cowc} ... with ${b.cowc}".`,
     title: `cow.c: ${c.cowc} ... with ${b.cowc}`,
-    thp: thp(b),
-    about: b.about,
+    policies: thp(b) ? b.size.policies : POLICIES,
+    thp: thp(b) ? b.size.thp : undefined,
+    about: b.about + (thp(b) ? b.size.note : ''),
     prologue: b.prologue,
     explain: c.explain,
     body: c.body(R),
@@ -850,9 +912,9 @@ function collapseScenario(c) {
     first: c.student,
     mirrors: `tools/testing/selftests/mm/cow.c ${c.fn}(): "${c.cowc}" (THP_RUN_PMD).`,
     title: `cow.c: ${c.cowc}`,
-    thp: true,
+    thp: '2M=always',
     about: 'a PMD-sized THP (cow.c THP_RUN_PMD), then PTE-mapped by the test itself so that it can be collapsed.',
-    prologue: [...THP_PROLOGUE, ...PTE_MAP],
+    prologue: [...THP_PROLOGUE, ...THP_SIZES[0].pteMap],
     explain: c.explain,
     body: c.body,
     check: c.check,
@@ -866,7 +928,7 @@ function nonAnonScenario(c, z) {
     first: c.student(z.cowc),
     mirrors: `tools/testing/selftests/mm/cow.c ${c.fn}(): "${c.cowc} ... with ${z.cowc}" (${z.run}).`,
     title: `cow.c: ${c.cowc} ... with ${z.cowc}`,
-    thp: false,
+    thp: undefined,
     about: z.about,
     prologue: z.prologue,
     explain: c.explain(z),

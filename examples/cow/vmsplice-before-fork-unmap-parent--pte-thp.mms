@@ -7,7 +7,7 @@ scenario "cow.c: vmsplice() before fork(), unmap in parent after fork() ... with
 policies v6.7 v6.9 rmapid v6.15
 thp 2M=always
 
-# Backing: a THP whose PMD was split, so 512 PTEs map it, cow.c THP_RUN_PTE.
+# Backing: a THP whose PMD was split: 512 PTEs map it, cow.c THP_RUN_PTE.
 # a mapping of 2M starts 2M-aligned, as cow.c aligns its 4M area
 P0: mmap A 2M
 P0: madvise A hugepage   # MADV_HUGEPAGE
