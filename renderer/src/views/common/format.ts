@@ -41,9 +41,20 @@ export function formatRanges(pages: readonly number[]): string {
   return parts.join(', ');
 }
 
-/** A counter value for display: memory counters in bytes, everything else as a count. */
+/** Exact bytes in the largest unit that divides them: 2101248 -> "2,052 KiB" (where "2 MiB" would hide a page). */
+export function formatBytesExact(bytes: number): string {
+  let v = bytes;
+  let u = 0;
+  while (v !== 0 && v % 1024 === 0 && u < UNITS.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${formatCount(v)} ${UNITS[u]}`;
+}
+
+/** A counter value for display, exactly: memory counters in bytes, everything else as a count. */
 export function formatCounter(name: string, value: number): string {
-  return name.startsWith('mem.') ? formatBytes(value) : formatCount(value);
+  return name.startsWith('mem.') || name.endsWith('.used') ? formatBytesExact(value) : formatCount(value);
 }
 
 /** Runs of equal values: [1,1,0,0,0,1] -> [{value:1,start:0,length:2}, ...] (bit strips). */
