@@ -108,7 +108,7 @@ function collapseOne(k: Kernel, mm: Mm, base: number): string | null {
   mm.rss += PMD_NR - present;
   k.stat.thp_collapse_alloc++;
   k.touch(npfn);
-  k.trace.event(EV.collapse, k.step, mm.index, k.mapIdx(vma.name), base - vma.base, base, npfn, PMD_ORDER,
+  k.trace.event(EV.collapse, k.step, mm.index, k.vmaName(vma), base - vma.base, base, npfn, PMD_ORDER,
     `${present} pages copied into a new PMD-mapped THP (collapse_huge_page, RMAP_EXCLUSIVE)`);
   return null;
 }

@@ -56,7 +56,7 @@ const REUSE_LAST = REASON.REUSE_ORACLE_EXCLUSIVE;
 const isReuse = (reason: number): boolean => reason >= REUSE_FIRST && reason <= REUSE_LAST;
 
 function record(k: Kernel, mm: Mm, vma: Vma, vpn: number, pfn: number, order: number, type: number, level: number, decision: number, reason: number, rule: number): void {
-  k.trace.fault(k.step, mm.index, (vma.nameIdx ??= k.mapIdx(vma.name)), vpn - vma.base, vpn, pfn, order, type, level, decision, reason, rule, k.ev);
+  k.trace.fault(k.step, mm.index, k.vmaName(vma), vpn - vma.base, vpn, pfn, order, type, level, decision, reason, rule, k.ev);
 }
 
 function oom(what: string): never {
@@ -149,7 +149,7 @@ function doHugePmdAnonymousPage(k: Kernel, mm: Mm, vma: Vma, vpn: number, pmdIdx
   pt.pmdFlags[pmdIdx] = PTE_PRESENT | PTE_DIRTY | PTE_SOFT_DIRTY | (vma.prot === PROT_RW ? PTE_WRITE : 0);
   mm.rss += PMD_NR;
   k.touch(pfn);
-  k.trace.event(EV['folio-alloc'], k.step, mm.index, k.mapIdx(vma.name), vpn - vma.base, vpn, pfn, PMD_ORDER, null);
+  k.trace.event(EV['folio-alloc'], k.step, mm.index, k.vmaName(vma), vpn - vma.base, vpn, pfn, PMD_ORDER, null);
   ev.clear();
   record(k, mm, vma, vpn, pfn, PMD_ORDER, T_ANON, L_PMD, D_ALLOC, REASON.ALLOC_THP, k.rule('do_huge_pmd_anonymous_page (v6.15)'));
   return pfn + (vpn & 511);
@@ -200,7 +200,7 @@ function doAnonymousPage(k: Kernel, mm: Mm, vma: Vma, vpn: number, t: PteTable, 
   addPtes(k, f, pfn, nr, mm.mmId, true, true);
   mm.rss += nr;
   k.touch(pfn);
-  k.trace.event(EV['folio-alloc'], k.step, mm.index, k.mapIdx(vma.name), s - vma.base, s, pfn, order, null);
+  k.trace.event(EV['folio-alloc'], k.step, mm.index, k.vmaName(vma), s - vma.base, s, pfn, order, null);
   k.ev.clear();
   const reason = order > 0 ? REASON.ALLOC_MTHP : fellBack ? REASON.ALLOC_FALLBACK_ORDER0 : REASON.ALLOC_NEW_FOLIO;
   record(k, mm, vma, vpn, pfn + (vpn - s), order, T_ANON, L_PTE, D_ALLOC, reason, k.rule(order > 0 ? 'do_anonymous_page + alloc_anon_folio (v6.8+ mTHP)' : 'do_anonymous_page'));
@@ -314,7 +314,7 @@ function wpPageCopy(k: Kernel, mm: Mm, vma: Vma, vpn: number, t: PteTable, oldF:
   t.flags[i] = unshare
     ? PTE_PRESENT | (oldFlags & PTE_SOFT_DIRTY)
     : PTE_PRESENT | PTE_DIRTY | PTE_SOFT_DIRTY | (vma.prot === PROT_RW ? PTE_WRITE : 0);
-  k.trace.event(EV['folio-alloc'], k.step, mm.index, k.mapIdx(vma.name), vpn - vma.base, vpn, npfn, 0, null);
+  k.trace.event(EV['folio-alloc'], k.step, mm.index, k.vmaName(vma), vpn - vma.base, vpn, npfn, 0, null);
   k.touch(npfn);
   if (oldF >= 0) {
     removePtes(k, oldF, oldPfn, 1, mm.mmId);

@@ -185,6 +185,6 @@ function copyPresentPage(k: Kernel, child: Mm, vma: Vma, pfn: number, ct: PteTab
   ct.flags[i] = PTE_PRESENT | PTE_DIRTY | PTE_SOFT_DIRTY | (vma.prot === PROT_RW ? PTE_WRITE : 0);
   child.rss++;
   k.stat.fork_copies++;
-  k.trace.event(EV['fork-copy'], k.step, child.index, k.mapIdx(vma.name), base + i - vma.base, base + i, npfn, 0,
+  k.trace.event(EV['fork-copy'], k.step, child.index, k.vmaName(vma), base + i - vma.base, base + i, npfn, 0,
     'copy_present_page: the child gets its own copy of a maybe-pinned PageAnonExclusive page (folio_try_dup_anon_rmap: -EBUSY)');
 }

@@ -4,6 +4,7 @@
 
 import type { InvariantFailure, RunOptions, Violation, ViolationKind } from './api';
 import type { Mm } from './mm';
+import type { Vma } from './vma';
 import { PhysMem } from './physmem';
 import type { Policy } from './policies/types';
 import { SwapSpace } from './swap';
@@ -152,6 +153,11 @@ export class Kernel {
 
   mapIdx(name: string): number {
     return this.trace.intern(name);
+  }
+
+  /** The VMA's interned mapping name, cached on the VMA. */
+  vmaName(vma: Vma): number {
+    return (vma.nameIdx ??= this.trace.intern(vma.name));
   }
 
   note(kind: keyof typeof EV, mm: Mm | null, msg: string, mapping?: string, page = -1, vpn = -1, pfn = -1, order = -1): number {

@@ -70,7 +70,7 @@ export class PhysMem {
     this.frData = new Uint8Array(n);
     this.freeOrder = new Int8Array(n).fill(-1);
     for (let o = 0; o <= MAX_ORDER; o++) this.freeLists.push([]);
-    const c = 64;
+    const c = 4096;
     this.fPfn = new Int32Array(c);
     this.fOrder = new Uint8Array(c);
     this.fRef = new Int32Array(c);
@@ -168,11 +168,19 @@ export class PhysMem {
     this.fNrMapped[f] = 0;
     this.fFlags[f] = F_ANON;
     this.fSwap[f] = -1;
-    const end = pfn + (1 << order);
-    this.frFolio.fill(f, pfn, end);
-    this.frMapcount.fill(0, pfn, end);
-    this.frFlags.fill(0, pfn, end);
-    this.frData.fill(0, pfn, end);
+    if (order === 0) {
+      // The common COW case: plain stores beat four fill() calls.
+      this.frFolio[pfn] = f;
+      this.frMapcount[pfn] = 0;
+      this.frFlags[pfn] = 0;
+      this.frData[pfn] = 0;
+    } else {
+      const end = pfn + (1 << order);
+      this.frFolio.fill(f, pfn, end);
+      this.frMapcount.fill(0, pfn, end);
+      this.frFlags.fill(0, pfn, end);
+      this.frData.fill(0, pfn, end);
+    }
     this.liveFolios++;
     return f;
   }
@@ -181,7 +189,8 @@ export class PhysMem {
   freeFolio(f: number): void {
     const pfn = this.fPfn[f];
     const order = this.fOrder[f];
-    this.frFolio.fill(-1, pfn, pfn + (1 << order));
+    if (order === 0) this.frFolio[pfn] = -1;
+    else this.frFolio.fill(-1, pfn, pfn + (1 << order));
     this.fRef[f] = 0;
     this.fFlags[f] = 0;
     this.fPfn[f] = -1;
@@ -222,10 +231,5 @@ export class PhysMem {
     this.fFlags = grownU8(this.fFlags, n);
     this.fSwap = grownI32(this.fSwap, n, -1);
     this.onGrowFolios(n);
-  }
-
-  /** Is there a free (or never used) block of this order? Used by the trace to explain fallbacks. */
-  frameCount(): number {
-    return this.frFolio.length;
   }
 }
