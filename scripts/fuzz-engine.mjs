@@ -18,7 +18,7 @@ const arg = (name, dflt) => {
 };
 const cases = arg('--cases', 100_000);
 const seed = arg('--seed', Date.now() % 1_000_000);
-const MAX_FAILURES = 20; // kinds of failure before giving up
+const MAX_PRINTED = 25; // reproducers printed (the most frequent first)
 const MAX_SHRINKS = 30; // per kind: each failing case is shrunk and keyed by the operations it still needs
 
 const dir = mkdtempSync(join(tmpdir(), 'foliolab-fuzz-engine-'));
@@ -36,7 +36,7 @@ let steps = 0;
 let done = 0;
 const t0 = performance.now();
 let lastReport = t0;
-for (; done < cases && failures.size < MAX_FAILURES; done++) {
+for (; done < cases; done++) {
   const src = generateScenario(rand);
   steps += src.split('\n').filter((l) => /^\w+:/.test(l)).length;
   const problems = checkCase(src);
@@ -65,8 +65,10 @@ for (; done < cases && failures.size < MAX_FAILURES; done++) {
 const s = (performance.now() - t0) / 1000;
 console.log(`fuzz-engine: ${done} cases (seed ${seed}), ${steps} steps, each case under ${POLICIES} policies, in ${s.toFixed(1)} s = ${Math.round(done / s)} cases/s`);
 console.log(`fuzz-engine: ${failingCases} failing case(s), ${failures.size} kind(s) of failure`);
-for (const [kind, f] of failures) {
+const sorted = [...failures].sort((a, b) => b[1].cases - a[1].cases);
+for (const [kind, f] of sorted.slice(0, MAX_PRINTED)) {
   console.log(`\n--- ${kind}: ${f.cases} case(s), first case ${f.i}${f.policies.size ? `, under ${[...f.policies].join(' ')}` : ''}\n    ${f.problem.detail.split('\n').slice(0, 6).join('\n    ')}`);
   console.log(`shrunk reproducer:\n${f.shrunk}`);
 }
+if (sorted.length > MAX_PRINTED) console.log(`\n(${sorted.length - MAX_PRINTED} more kinds not printed)`);
 process.exit(failures.size ? 1 : 0);
