@@ -276,7 +276,7 @@ export function decodeTraceEvent(trace: TraceData, i: number): TraceEvent {
   const evs = trace.columns.evidence as Int32Array;
   const o = i * BASE;
   const w0 = rows[o + B_W0];
-  const procStart = trace.strings.indexOf('\u0000procs') + 1;
+  const procStart = trace.strings.lastIndexOf('\u0000procs') + 1; // the marker sits near the end: scan from there
   const ev: TraceEvent = { index: i, step: rows[o + B_STEP], kind: EVENT_KINDS[w0 & 0xff] };
   const proc = rows[o + B_PROC];
   if (proc >= 0 && procStart > 0) ev.process = trace.strings[procStart + proc];
