@@ -55,36 +55,38 @@ describe('example library', () => {
     expect(files.filter((f) => !f.rel.startsWith('examples/cow/')).length).toBeGreaterThanOrEqual(10);
   });
 
-  for (const { path, rel } of files) describe(rel, () => {
-    const source = readFileSync(path, 'utf8');
-    const { scenario, diagnostics } = analyze(source, rel);
-    const policies = (scenario.header.policies?.ids.map((n) => n.text) ?? []) as PolicyId[];
+  for (const { path, rel } of files) {
+    describe(rel, () => {
+      const source = readFileSync(path, 'utf8');
+      const { scenario, diagnostics } = analyze(source, rel);
+      const policies = (scenario.header.policies?.ids.map((n) => n.text) ?? []) as PolicyId[];
 
-    it('starts with a comment that says what it demonstrates', () => {
-      const first = source.split('\n')[0];
-      expect(first).toMatch(/^# \S.{30,}/);
-    });
+      it('starts with a comment that says what it demonstrates', () => {
+        const first = source.split('\n')[0];
+        expect(first).toMatch(/^# \S.{30,}/);
+      });
 
-    it('parses and checks with no diagnostics', () => {
-      expect(diagnostics.map((d) => `${rel}:${d.line}:${d.col}: ${d.severity}: ${d.message}`)).toEqual([]);
-    });
+      it('parses and checks with no diagnostics', () => {
+        expect(diagnostics.map((d) => `${rel}:${d.line}:${d.col}: ${d.severity}: ${d.message}`)).toEqual([]);
+      });
 
-    it('names built-in policies and has expectations', () => {
-      expect(policies.length).toBeGreaterThan(0);
-      for (const p of policies) expect(BUILTIN_POLICIES).toContain(p);
-      expect(scenario.expectations.length).toBeGreaterThan(0);
-      expect(scenario.expectations.some((e) => e.text.replace(/\s+/g, ' ') === 'violations == 0')).toBe(true);
-    });
+      it('names built-in policies and has expectations', () => {
+        expect(policies.length).toBeGreaterThan(0);
+        for (const p of policies) expect(BUILTIN_POLICIES).toContain(p);
+        expect(scenario.expectations.length).toBeGreaterThan(0);
+        expect(scenario.expectations.some((e) => e.text.replace(/\s+/g, ' ') === 'violations == 0')).toBe(true);
+      });
 
-    it.each(policies)('passes every expectation with no violation under %s', (policy) => {
-      const r = runScenario(scenario, policy);
-      expect(r.policy).toBe(policy);
-      expect(r.expectations.length).toBe(scenario.expectations.filter((e) => !e.policies || e.policies.some((n) => n.text === policy)).length);
-      expect(problems(r, expectedFailures(scenario))).toEqual([]);
-      expect(r.counters.violations).toBe(0);
-      expect(r.passed).toBe(true);
+      it.each(policies)('passes every expectation with no violation under %s', (policy) => {
+        const r = runScenario(scenario, policy);
+        expect(r.policy).toBe(policy);
+        expect(r.expectations.length).toBe(scenario.expectations.filter((e) => !e.policies || e.policies.some((n) => n.text === policy)).length);
+        expect(problems(r, expectedFailures(scenario))).toEqual([]);
+        expect(r.counters.violations).toBe(0);
+        expect(r.passed).toBe(true);
+      });
     });
-  });
+  }
 });
 
 describe('cow.c matrix generator (examples/cow/generate.mjs)', () => {
