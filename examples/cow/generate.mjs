@@ -265,7 +265,7 @@ const GUP_FAST_NOTE = [
 
 /**
  * Each case: cowc (the selftest's description), fn (its test function),
- * student(B) (the first comment line), explain (lines), body(R) (steps),
+ * student (what it shows, after "The memory is BACKING."), explain (lines), body(R) (steps),
  * check(b, R) (the selftest's assertion), counters(b, R) (per-policy
  * derivation, non-swapped backings only).
  */
@@ -274,7 +274,7 @@ const CASES = [
     id: 'basic-cow',
     cowc: 'Basic COW after fork()',
     fn: 'test_cow_in_parent',
-    student: (B) => `After fork() the parent writes to ${B}; copy-on-write must give it new pages so the child still reads the old bytes.`,
+    student: 'After fork() the parent writes to it: copy-on-write must give the parent new pages, so the child still reads the old bytes.',
     explain: ['The child backs up the memory, the parent memsets it to 0xff, the child', 'compares: "No leak from parent into child".'],
     body: (R) => [
       ['P0: fork P1', ''],
@@ -291,8 +291,7 @@ const CASES = [
     id: 'basic-cow-mprotect',
     cowc: 'Basic COW after fork() with mprotect() optimization',
     fn: 'test_cow_in_parent_mprotect',
-    student: (B) =>
-      `After fork() the parent makes ${B} read-only and writable again, then writes: mprotect() must not give it write access to pages the child still shares.`,
+    student: 'After fork() the parent makes it read-only and writable again, then writes: mprotect() must not give the parent write access to pages the child still shares.',
     explain: [
       'mprotect() may set the write bit directly, but only on PageAnonExclusive',
       'pages (kernel-semantics.md 2.7); after fork() no page is, so every write',
@@ -315,8 +314,7 @@ const CASES = [
     id: 'vmsplice-unmap-child',
     cowc: 'vmsplice() + unmap in child',
     fn: 'test_vmsplice_in_child',
-    student: (B) =>
-      `The child puts ${B} into a pipe with vmsplice() and unmaps it; the parent's later write must not show through the pipe (CVE-2020-29374).`,
+    student: "The child puts it into a pipe with vmsplice() and unmaps it; the parent's later write must not show through the pipe (CVE-2020-29374).",
     explain: [
       "vmsplice() takes plain FOLL_GET references, which do not unshare. The child's",
       'view then lives only in the pipe; the engine reports "pipe-changed" if the',
@@ -336,8 +334,7 @@ const CASES = [
     id: 'vmsplice-unmap-child-mprotect',
     cowc: 'vmsplice() + unmap in child with mprotect() optimization',
     fn: 'test_vmsplice_in_child_mprotect',
-    student: (B) =>
-      `As "vmsplice() + unmap in child" on ${B}, with a read-only/read-write mprotect() round trip in the parent before it writes.`,
+    student: "The child puts it into a pipe with vmsplice() and unmaps it; even after a read-only/read-write mprotect() round trip, the parent's write must not show through the pipe.",
     explain: ['The pipe still holds the original pages: mprotect() must not make them', 'writable for the parent.'],
     body: (R) => [
       ['P0: fork P1', ''],
@@ -355,7 +352,7 @@ const CASES = [
     id: 'vmsplice-before-fork-unmap-parent',
     cowc: 'vmsplice() before fork(), unmap in parent after fork()',
     fn: 'test_vmsplice_before_fork',
-    student: (B) => `The parent puts ${B} into a pipe with vmsplice(), forks and unmaps it; the child's write must not change what the pipe holds.`,
+    student: "The parent puts it into a pipe with vmsplice(), forks and unmaps it; the child's write must not change what the pipe holds.",
     explain: ['"No leak from child into parent": the pipe must keep the original bytes.'],
     body: (R) => [
       [`P0: read ${R}`, 'back up the original content'],
@@ -371,7 +368,7 @@ const CASES = [
     id: 'vmsplice-unmap-parent',
     cowc: 'vmsplice() + unmap in parent after fork()',
     fn: 'test_vmsplice_after_fork',
-    student: (B) => `The parent forks, then puts ${B} into a pipe with vmsplice() and unmaps it; the child's write must not change what the pipe holds.`,
+    student: "The parent forks, then puts it into a pipe with vmsplice() and unmaps it; the child's write must not change what the pipe holds.",
     explain: ['"No leak from child into parent": the pipe must keep the original bytes.'],
     body: (R) => [
       [`P0: read ${R}`, 'back up the original content'],
@@ -387,8 +384,7 @@ const CASES = [
     id: 'iouring-ro-mapped',
     cowc: 'R/O-mapping a page registered as iouring fixed buffer',
     fn: 'test_iouring_ro',
-    student: (B) =>
-      `A long-term read-write pin (an io_uring fixed buffer) on ${B} that is then mapped read-only: the write fault must reuse the pinned page so the pin sees the write.`,
+    student: 'It is pinned read-write for the long term (an io_uring fixed buffer) and then mapped read-only: the write fault must reuse the pinned page, so the pin sees the write.',
     explain: [
       'io_uring_register_buffers() pins with FOLL_WRITE|FOLL_PIN|FOLL_LONGTERM: modelled',
       'with `pin ... rw` (this model has no io_uring). clear-soft-dirty keeps the PTEs',
@@ -429,8 +425,7 @@ const CASES = [
     id: 'iouring-fork',
     cowc: 'fork() with an iouring fixed buffer',
     fn: 'test_iouring_fork',
-    student: (B) =>
-      `fork() while ${B} is pinned as an io_uring fixed buffer: the child gets its own copy at fork time, so the parent's writes stay visible through the pin.`,
+    student: "fork() happens while it is pinned as an io_uring fixed buffer: the child gets its own copy at once, so the parent's writes stay visible through the pin.",
     explain: [
       'The R/W long-term pin is modelled with `pin ... rw`. fork() must not COW-share',
       'a maybe-pinned PageAnonExclusive page: it copies it for the child at once',
@@ -469,8 +464,7 @@ const CASES = [
     id: 'ro-pin-shared',
     cowc: 'R/O GUP pin on R/O-mapped shared page',
     fn: 'test_ro_pin_on_shared',
-    student: (B) =>
-      `A read-only long-term pin on ${B} that a live child still shares must unshare the memory first, so the pin sees the parent's later write.`,
+    student: "A live child still shares it, so a read-only long-term pin must unshare it first; the pin then sees the parent's later write.",
     explain: [
       'The pin (PIN_LONGTERM_TEST_START) takes an unshare fault on every page that is',
       'not PageAnonExclusive (kernel-semantics.md 2.5): shared with the child, each is',
@@ -502,8 +496,7 @@ const CASES = [
     id: 'ro-pin-previously-shared',
     cowc: 'R/O GUP pin on R/O-mapped previously-shared page',
     fn: 'test_ro_pin_on_ro_previously_shared',
-    student: (B) =>
-      `A read-only long-term pin on ${B} that was shared with a child that has exited: the pin must still see the parent's later write.`,
+    student: "It was shared with a child that has exited; a read-only long-term pin on it must still see the parent's later write.",
     explain: [
       'After the child exits the pages are mapped once but still read-only and not',
       'PageAnonExclusive, so the pin takes unshare faults: each policy decides between',
@@ -524,8 +517,7 @@ const CASES = [
     id: 'ro-pin-exclusive',
     cowc: 'R/O GUP pin on R/O-mapped exclusive page',
     fn: 'test_ro_pin_on_ro_exclusive',
-    student: (B) =>
-      `A read-only long-term pin on ${B} that is exclusive but mapped read-only: the parent's write must reuse the pinned page so the pin sees it.`,
+    student: "It is exclusive but mapped read-only; after a read-only long-term pin, the parent's write must reuse the pinned page so the pin sees it.",
     explain: [
       'mprotect() + clear-soft-dirty + mprotect() leave PageAnonExclusive pages mapped',
       'read-only; the pin needs no unsharing and the write fault must reuse the page.',
@@ -892,7 +884,7 @@ function anonScenario(c, b) {
     : ['What each policy does on the way (kernel-semantics.md 2-4).'];
 
   return scenarioText({
-    first: c.student(b.student),
+    first: `The memory is ${b.student}. ${c.student}`,
     mirrors: `tools/testing/selftests/mm/cow.c ${c.fn}(): "${c.cowc} ... with ${b.cowc}".`,
     title: `cow.c: ${c.cowc} ... with ${b.cowc}`,
     policies: thp(b) ? b.size.policies : POLICIES,
