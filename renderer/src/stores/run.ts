@@ -2,7 +2,7 @@
 // results (kept when the engine restarts), the selected step, policy, page and
 // line, and the budget the user may raise.
 import { defineStore } from 'pinia';
-import { BUILTIN_POLICIES, type Diagnostic, type PolicyId } from '../../../core/lang/ast';
+import { ALL_POLICIES, BUILTIN_POLICIES, type Diagnostic, type PolicyId } from '../../../core/lang/ast';
 import type {
   RunReplyBody,
   RunRequestOptions,
@@ -81,7 +81,7 @@ export const useRunStore = defineStore('run', {
       if (on) set.add(id);
       else set.delete(id);
       // Keep the spec's order.
-      this.selected = [...BUILTIN_POLICIES, 'ideal' as const].filter((p) => set.has(p));
+      this.selected = ALL_POLICIES.filter((p) => set.has(p));
     },
 
     async run(file: string, source: string) {
