@@ -5,7 +5,7 @@
 // Folios are identified by a slot number (reused lowest-last, deterministic);
 // `frFolio[pfn]` names the folio a frame belongs to.
 
-import { F_ANON, FIRST_PFN, MAX_ORDER } from './constants';
+import { F_ANON, F_LRU, FIRST_PFN, MAX_ORDER } from './constants';
 
 function grownI32(a: Int32Array, n: number, fill = 0): Int32Array {
   const b = new Int32Array(n);
@@ -166,7 +166,7 @@ export class PhysMem {
     this.fMap[f] = 0;
     this.fEntire[f] = 0;
     this.fNrMapped[f] = 0;
-    this.fFlags[f] = F_ANON;
+    this.fFlags[f] = F_ANON | F_LRU; // large folios go to the LRU at once; small ones after the (drained) batch
     this.fSwap[f] = -1;
     if (order === 0) {
       // The common COW case: plain stores beat four fill() calls.

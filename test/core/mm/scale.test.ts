@@ -55,3 +55,20 @@ describe('1 GiB PTE-mapped THP: fork, child exits, parent writes every page', ()
     });
   }
 });
+
+describe('16 GiB of PMD-mapped THP, forked', () => {
+  it('fits (fork is per PMD) and stays correct', () => {
+    const r = runScenario(
+      scenario('memory 17G\nP0: mmap A 16G\nP0: madvise A hugepage\nP0: write A 1\nP0: fork P1\nP1: write A[5] 2\nexpect P0 A[5].data == 1\nexpect P1 A[5].data == 2'),
+      'v6.15',
+    );
+    expect(r.stopped).toBeUndefined();
+    expect(r.expectations.every((e) => e.passed)).toBe(true);
+    expect(r.violations).toEqual([]);
+    expect(r.counters.thp_fault_alloc).toBe(8192);
+    expect(r.counters.thp_split_pmd).toBe(1);
+    expect(r.processes.P1.anon_huge).toBe(16 * 2 ** 30 - 2 * 2 ** 20);
+    // 8191 THPs half each; in the split one P1 still maps 511 pages by PTE, page 5 is P0's alone.
+    expect(r.processes.P0.pss).toBe(8191 * 2 ** 20 + 511 * 2048 + 4096);
+  });
+});
