@@ -80,6 +80,22 @@ describe('TraceView', () => {
     expect(labels.length).toBeLessThan(60);
   });
 
+  it('jumps to a newly selected step, but not away from an event the user clicked', async () => {
+    const w = mount(TraceView, { props: { results: [bigRun(262_144)], policy: 'v6.9', step: -1, height: 440 } });
+    const list = w.get('.flv-vlist').element as HTMLElement;
+    list.scrollTop = 200_000 * 22;
+    await w.get('.flv-vlist').trigger('scroll');
+    const row = rows(w).find((r) => r.attributes('aria-label')?.startsWith('Event 200010,'))!;
+    await row.trigger('click');
+    expect(w.emitted('select-step')).toEqual([[1]]);
+    await w.setProps({ step: 1 });
+    expect(list.scrollTop).toBe(200_000 * 22);
+    // A step chosen elsewhere (step controls) scrolls to its first event.
+    await w.setProps({ step: 0 });
+    await w.setProps({ results: [bigRun(262_144)], step: 1 });
+    expect(list.scrollTop).toBe(0);
+  });
+
   it('filters a 262,144-event trace and still renders a bounded list', async () => {
     const w = mount(TraceView, { props: { results: [bigRun(262_144)], policy: 'v6.9', step: 1 } });
     await w.get('select[aria-label="Filter by decision"]').setValue('copy');
