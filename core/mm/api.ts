@@ -244,6 +244,8 @@ export interface VmaView {
   mapping: string;
   start: number; // virtual address
   pages: number;
+  /** Index in its mapping of the VMA's first page (mprotect/madvise split a mapping into VMAs that share its name). */
+  firstPage?: number;
   prot: 'rw' | 'ro' | 'none';
   flags: string[]; // e.g. ['VM_HUGEPAGE', 'VM_DONTCOPY']
 }

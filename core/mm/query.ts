@@ -48,6 +48,7 @@ function vmaView(v: Vma): VmaView {
     mapping: v.name,
     start: v.start * 4096,
     pages: v.end - v.start,
+    firstPage: v.start - v.base,
     prot: v.prot === PROT_RW ? 'rw' : v.prot === PROT_NONE ? 'none' : 'ro',
     flags: FLAG_NAMES.filter(([b]) => v.flags & b).map(([, n]) => n),
   };
