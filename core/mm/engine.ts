@@ -153,7 +153,7 @@ export class Engine {
     const j = r.single ? i + 1 : r.end ? page(r.end) : mp.pages;
     const text = formatRange(r);
     if (!Number.isInteger(i) || !Number.isInteger(j) || i < 0 || j > mp.pages || i >= j) {
-      throw new SyscallError(`ENOMEM: ${name}[${i}..${j}] is outside the mapping (${mp.pages} pages)`);
+      throw new SyscallError(`ENOMEM: ${text} is outside the mapping (${mp.pages} pages)`);
     }
     return { s: mp.start + i, e: mp.start + j, label: (vpn) => `${name}[${vpn - mp.start}]`, text };
   }

@@ -108,11 +108,35 @@ export function checkPins(k: Kernel): void {
   }
 }
 
-/** Every mapped page of every live process (end of run). */
+/**
+ * Every mapped page of every live process (end of run). Present pages are
+ * compared inline per PMD range; only a mismatch or a swap entry takes the
+ * general path.
+ */
 export function checkAll(k: Kernel): void {
+  const data = k.mem.frData;
   for (const mm of k.mms) {
     if (!mm.alive) continue;
-    for (const v of mm.vmas) for (let vpn = v.start; vpn < v.end; vpn++) checkPage(k, mm, vpn, 'end-of-run check');
+    const pt = mm.pt;
+    for (const v of mm.vmas) {
+      for (let vpn = v.start; vpn < v.end; ) {
+        const idx = vpn >>> 9;
+        const stop = Math.min(v.end, (idx + 1) * 512);
+        const kind = pt.kind(idx);
+        const chunk = pt.logical[idx];
+        const t = kind === PMD_TABLE ? pt.tables[idx]! : undefined;
+        for (; vpn < stop; vpn++) {
+          const i = vpn & 511;
+          const want = chunk === undefined ? 0 : chunk[i];
+          let have = -1;
+          if (kind === PMD_HUGE) have = data[pt.pmdPfn[idx] + i];
+          else if (t === undefined) have = 0;
+          else if (t.flags[i] === 0) have = 0;
+          else if (!(t.flags[i] & PTE_SWAP)) have = data[t.pfn[i]];
+          if (have !== want) checkPage(k, mm, vpn, 'end-of-run check');
+        }
+      }
+    }
   }
 }
 
