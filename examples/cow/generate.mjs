@@ -27,7 +27,7 @@ const WRITTEN = '0xff'; // memset(mem, 0xff, size) in the test cases
 // ---------------------------------------------------------------- backings
 
 const THP_PROLOGUE = [
-  ['P0: mmap A 2M', 'a mapping of 2M starts 2M-aligned, as cow.c aligns its 4M area'],
+  ['P0: mmap A 2M', 'starts 2M-aligned, as cow.c aligns its 4M area'],
   ['P0: madvise A hugepage', 'MADV_HUGEPAGE'],
   ['P0: write A[0] 1', 'touch the first byte: one fault allocates the 2M THP'],
   ['P0: write A 1', 'memset(mem, 1, thpsize)'],
@@ -62,7 +62,7 @@ const THP_SIZES = [
     policies: POLICIES.filter((p) => p !== 'v6.7'),
     note: ' Not run under v6.7: multi-size THP arrived in v6.8, so cow.c on v6.7 detects the PMD size only and has no 64K runs.',
     prologue: [
-      ['P0: mmap A 2M', 'cow.c maps 2 x 64K and aligns; this mapping starts 2M-aligned'],
+      ['P0: mmap A 2M', 'starts 2M-aligned (cow.c aligns 2 x 64K)'],
       ['P0: madvise A[..16] hugepage', 'MADV_HUGEPAGE on the aligned 64K'],
       ['P0: write A[0] 1', 'touch the first byte: one fault allocates a 64K mTHP'],
       ['P0: write A[..16] 1', 'memset(mem, 1, thpsize)'],

@@ -11,8 +11,7 @@ thp 2M=always
 # Backing: a THP whose second half was moved to another address (B), so one mm
 # maps it through two VMAs, cow.c THP_RUN_PARTIAL_MREMAP; the test uses the
 # first half.
-# a mapping of 2M starts 2M-aligned, as cow.c aligns its 4M area
-P0: mmap A 2M
+P0: mmap A 2M            # starts 2M-aligned, as cow.c aligns its 4M area
 P0: madvise A hugepage   # MADV_HUGEPAGE
 P0: write A[0] 1         # touch the first byte: one fault allocates the 2M THP
 P0: write A 1            # memset(mem, 1, thpsize)

@@ -10,8 +10,7 @@ thp 64K=always 2M=never
 # Backing: the single remaining PTE of a THP, swapped out, cow.c
 # THP_RUN_SINGLE_PTE_SWAPOUT. Not run under v6.7: multi-size THP arrived in
 # v6.8, so cow.c on v6.7 detects the PMD size only and has no 64K runs.
-# cow.c maps 2 x 64K and aligns; this mapping starts 2M-aligned
-P0: mmap A 2M
+P0: mmap A 2M                   # starts 2M-aligned (cow.c aligns 2 x 64K)
 P0: madvise A[..16] hugepage    # MADV_HUGEPAGE on the aligned 64K
 P0: write A[0] 1                # touch the first byte: one fault allocates a 64K mTHP
 P0: write A[..16] 1             # memset(mem, 1, thpsize)

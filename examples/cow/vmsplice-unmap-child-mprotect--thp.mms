@@ -8,8 +8,7 @@ policies v6.7 v6.9 rmapid v6.15
 thp 2M=always
 
 # Backing: a PMD-sized THP mapped by one PMD entry, cow.c THP_RUN_PMD.
-# a mapping of 2M starts 2M-aligned, as cow.c aligns its 4M area
-P0: mmap A 2M
+P0: mmap A 2M            # starts 2M-aligned, as cow.c aligns its 4M area
 P0: madvise A hugepage   # MADV_HUGEPAGE
 P0: write A[0] 1         # touch the first byte: one fault allocates the 2M THP
 P0: write A 1            # memset(mem, 1, thpsize)
