@@ -55,6 +55,17 @@ describe('browser bridge', () => {
     expect(workers).toHaveLength(2);
   });
 
+  it('gives up after three crashes in a row instead of restarting forever', () => {
+    const { platform, workers } = setup();
+    const messages: string[] = [];
+    platform.onEngineStatus((s) => s.state === 'crashed' && messages.push(s.message));
+    platform.onEnginePort(() => {});
+    for (let i = 0; i < 3; i++) workers.at(-1)!.dispatchEvent(Object.assign(new Event('error', { cancelable: true }), { message: 'SyntaxError' }));
+    expect(workers).toHaveLength(3);
+    expect(workers[2].terminated).toBe(true);
+    expect(messages.at(-1)).toBe('The engine failed 3 times in a row (SyntaxError); reload the page to try again.');
+  });
+
   it('keeps the journal in localStorage', async () => {
     localStorage.clear();
     const { platform } = setup();

@@ -52,6 +52,8 @@ export function electronPlatform(api: FolioLabApi, win: Window = window): Platfo
 }
 
 const JOURNAL_PREFIX = 'foliolab.journal.';
+const MAX_CRASHES = 3;
+const CRASH_WINDOW_MS = 10_000;
 const RECENT_KEY = 'foliolab.recent';
 
 function download(name: string, content: string | Blob, type = 'text/plain'): void {
@@ -120,13 +122,24 @@ export function browserPlatform({ createWorker, storage = localStorage }: Browse
   let dirty = false;
 
   const emitStatus = (s: EngineStatus) => statusListeners.forEach((l) => l(s));
+  // An engine that dies at once on every start (a broken build) must not be restarted forever.
+  let crashes: number[] = [];
   const start = () => {
     worker = createWorker();
     const current = worker;
     current.addEventListener('error', (e) => {
       if (current !== worker) return;
       e.preventDefault();
-      emitStatus({ state: 'crashed', message: `The engine stopped: ${e.message || 'worker error'}.` });
+      const now = Date.now();
+      crashes = [...crashes.filter((t) => now - t < CRASH_WINDOW_MS), now];
+      const reason = e.message || 'worker error';
+      if (crashes.length >= MAX_CRASHES) {
+        current.terminate();
+        worker = null;
+        emitStatus({ state: 'crashed', message: `The engine failed ${MAX_CRASHES} times in a row (${reason}); reload the page to try again.` });
+        return;
+      }
+      emitStatus({ state: 'crashed', message: `The engine stopped: ${reason}.` });
       restart('The engine was restarted after an error.');
     });
     portListeners.forEach((l) => l(current));
