@@ -115,6 +115,8 @@ describe('workbench (browser mode)', () => {
   });
 
   it('runs it and shows the memory map', async () => {
+    await page.keyboard.press('Control+End');
+    await page.keyboard.insertText('\nexpect violations == 0\nexpect P1.cow_copies == 4\nexpect P0 A[8].order == 0 for v6.7 v6.9\n');
     const t0 = Date.now();
     await button('Run').click();
     await page.waitForSelector('[data-view="memory"] canvas', { timeout: 15_000 });
