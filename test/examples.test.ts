@@ -29,20 +29,26 @@ function mmsFiles(dir: string): string[] {
 const files = mmsFiles(examplesDir).map((path) => ({ path, rel: relative(root, path) }));
 
 /**
- * Lines of steps the kernel refuses on purpose (the scenario shows that it
- * does): their trailing comment starts with `# fails:`. Such a step must fail,
- * and no other step may.
+ * Steps the kernel refuses on purpose (the scenario shows that it does): their
+ * trailing comment is `# fails: ERRNO ...`. Such a step must fail with that
+ * errno, and no other step may fail. Line -> errno.
  */
-function expectedFailures(scenario: Scenario): Set<number> {
-  return new Set(scenario.comments.filter((c) => c.trailing && /^#\s*fails:/.test(c.text)).map((c) => c.line));
+function expectedFailures(scenario: Scenario): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const c of scenario.comments) {
+    const m = c.trailing ? /^#\s*fails:\s*(E[A-Z]+)\b/.exec(c.text) : null;
+    if (m) out.set(c.line, m[1]);
+  }
+  return out;
 }
 
 /** What went wrong in one run, as readable lines (empty when the run is clean). */
-function problems(r: RunResult, mustFail: Set<number>): string[] {
+function problems(r: RunResult, mustFail: Map<number, string>): string[] {
   return [
     ...(r.stopped ? [`stopped at step ${r.stopped.atStep}: ${r.stopped.message}`] : []),
-    ...r.steps.filter((s) => s.error && !mustFail.has(s.line)).map((s) => `line ${s.line}: ${s.text}: ${s.error}`),
-    ...r.steps.filter((s) => !s.error && mustFail.has(s.line)).map((s) => `line ${s.line}: ${s.text}: should fail but succeeded`),
+    ...r.steps
+      .filter((s) => (mustFail.has(s.line) ? !new RegExp(`\\b${mustFail.get(s.line)}\\b`).test(s.error ?? '') : s.error))
+      .map((s) => `line ${s.line}: ${s.text}: ${s.error ?? 'succeeded'}${mustFail.has(s.line) ? `, expected ${mustFail.get(s.line)}` : ''}`),
     ...r.expectations.filter((e) => !e.passed).map((e) => `line ${e.line}: expect ${e.text}: actual ${e.actual}${e.message ? ` (${e.message})` : ''}`),
     ...r.violations.map((v) => `line ${v.line}: ${v.kind} violation in ${v.process}: ${v.message}`),
     ...r.invariants.map((i) => `line ${i.line}: invariant ${i.invariant}${i.policyDefect ? ' (policy defect)' : ''}: ${i.message}`),

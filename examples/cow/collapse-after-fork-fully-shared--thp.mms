@@ -21,7 +21,7 @@ P0: mprotect A[1] rw     # ... and the THP stays PTE-mapped
 # to the PTE-mapped THP the child still maps: every page is copied.
 P0: fork P1
 P1: read A               # the child backs up the original content
-P0: madvise A collapse   # fails: SCAN_PAGE_RO, every PTE is read-only
+P0: madvise A collapse   # fails: EINVAL (SCAN_PAGE_RO: no PTE is writable)
 P0: write A 0xff
 
 # The selftest's assertion.

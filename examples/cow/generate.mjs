@@ -672,7 +672,7 @@ const COLLAPSE_CASES = [
     body: [
       ['P0: fork P1', ''],
       ['P1: read A', 'the child backs up the original content'],
-      ['P0: madvise A collapse', 'fails: SCAN_PAGE_RO, every PTE is read-only'],
+      ['P0: madvise A collapse', 'fails: EINVAL (SCAN_PAGE_RO: no PTE is writable)'],
       [`P0: write A ${WRITTEN}`, ''],
     ],
     check: [
