@@ -159,3 +159,11 @@ export function releaseOnExit(k: Kernel, mm: Mm): void {
     if (pipe.holders.size === 0) closePipe(k, name);
   }
 }
+
+/** The process unmapped or moved [s, e): its pins there no longer describe its mapping. */
+export function detachPins(k: Kernel, mm: Mm, s: number, e: number): void {
+  for (const pin of k.pins.values()) {
+    if (pin.owner !== mm) continue;
+    for (let j = 0; j < pin.vpns.length; j++) if (pin.vpns[j] >= s && pin.vpns[j] < e) pin.reported[j] = 1;
+  }
+}

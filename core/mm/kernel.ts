@@ -34,7 +34,11 @@ export interface Pin {
   owner: Mm;
   vpns: Int32Array;
   pfns: Int32Array;
-  /** Set once a page was reported pin-incoherent, so it is reported once. */
+  /**
+   * Set once a page was reported pin-incoherent, or once the process itself
+   * dropped or moved the pinned address (munmap, MADV_DONTNEED, mremap): the
+   * pin then legitimately refers to a page the process no longer maps there.
+   */
   reported: Uint8Array;
 }
 

@@ -19,7 +19,7 @@ import {
   VM_WIPEONFORK,
 } from './constants';
 import { needsSoftDirtyWp } from './fault';
-import { releaseOnExit } from './gup';
+import { detachPins, releaseOnExit } from './gup';
 import { type Kernel, SyscallError } from './kernel';
 import type { Mm } from './mm';
 import { PteTable } from './pagetable';
@@ -51,11 +51,12 @@ function requireMapped(mm: Mm, s: number, e: number, what: string): void {
 export function munmap(k: Kernel, mm: Mm, s: number, e: number): void {
   zapRange(k, mm, s, e, 'munmap');
   removeRange(mm.vmas, s, e);
-  forget(mm, s, e);
+  forget(k, mm, s, e);
 }
 
 /** The pages are gone (or zero again): the oracle starts afresh there. */
-function forget(mm: Mm, s: number, e: number): void {
+function forget(k: Kernel, mm: Mm, s: number, e: number): void {
+  detachPins(k, mm, s, e);
   mm.pt.logicalZero(s, e);
   for (const v of mm.violated) if (v >= s && v < e) mm.violated.delete(v);
 }
@@ -63,7 +64,7 @@ function forget(mm: Mm, s: number, e: number): void {
 export function dontneed(k: Kernel, mm: Mm, s: number, e: number, what: string): void {
   requireMapped(mm, s, e, what);
   zapRange(k, mm, s, e, 'MADV_DONTNEED');
-  forget(mm, s, e);
+  forget(k, mm, s, e);
 }
 
 /** mprotect, with change_pte_range's PageAnonExclusive write upgrade (kernel-semantics 2.7). */
@@ -159,6 +160,7 @@ export function mremap(k: Kernel, mm: Mm, s: number, e: number, newName: string,
     ft.flags[from & 511] = 0;
   }
   pt.logicalZero(s, e);
+  detachPins(k, mm, s, e);
   removeRange(mm.vmas, s, e);
   for (const v of moved) insertVma(mm.vmas, v);
   mm.mappings.set(newName, { start: dest, pages });

@@ -163,3 +163,24 @@ describe('the oracle catches a broken policy', () => {
     expect(r.invariants).toEqual([]);
   });
 });
+
+describe('pin coherence', () => {
+  it('a pin whose page the process itself dropped (MADV_DONTNEED) is not a violation', () => {
+    const r = run('P0: mmap A 8K\nP0: write A 1\nP0: pin A ro as p\nP0: madvise A dontneed\nP0: write A 2', 'v6.15');
+    expect(r.violations).toEqual([]);
+    expect(r.invariants).toEqual([]);
+  });
+
+  it('a pinned page replaced behind the process\'s back is pin-incoherent', () => {
+    const sc = scenario('P0: mmap A 8K\nP0: write A 1\nP0: pin A[0] rw as p\nP0: read A');
+    const e = new Engine(sc, 'v6.15');
+    e.runTo(2);
+    // Corrupt the state as a buggy COW path would: A[0] now maps A[1]'s page.
+    const t = e.k.byName.get('P0')!.pt.tables.find((x) => x !== undefined)!;
+    const i = t.flags.findIndex((f) => f !== 0);
+    t.pfn[i] = t.pfn[i + 1];
+    e.runTo(3);
+    const r = e.result();
+    expect(r.violations.filter((v) => v.kind === 'pin-incoherent')).toMatchObject([{ step: 3, process: 'P0', mapping: 'A', page: 0 }]);
+  });
+});
