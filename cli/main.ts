@@ -169,7 +169,7 @@ async function fmt(args: ParsedArgs): Promise<number> {
       continue;
     }
     try {
-      await writeFileAtomic(file, formatted);
+      await writeFileAtomic(file, [formatted]);
       out(`${file}: formatted\n`);
     } catch (e) {
       err(`${file}: error: cannot write: ${describeFsError(e)}\n`);

@@ -66,6 +66,8 @@ export interface CheckOptions {
 
 const BOOL_PROPERTIES: ReadonlySet<PageProperty> = new Set(['present', 'writable', 'swapped', 'exclusive', 'anon_exclusive', 'pmd_mapped']);
 const MAX_LISTED = 12;
+/** Operations that change no name or size the checker tracks. */
+const READ_ONLY_OPS: ReadonlySet<string> = new Set(['read', 'write', 'mprotect', 'split', 'clear-soft-dirty']);
 const MIN_THP = 16 * 1024;
 
 export function checkScenario(scenario: Scenario, options: CheckOptions = {}): Diagnostic[] {
@@ -125,6 +127,26 @@ class Checker {
     }
   }
 
+  // Name lists for messages, rebuilt only when the scope changed: a file that repeats one mistake
+  // thousands of times must not rebuild (and re-search) the same lists each time.
+  private version = 0;
+  private cache = new Map<string, unknown>();
+  private cacheVersion = -1;
+  private cached<T>(key: string, compute: () => T): T {
+    if (this.cacheVersion !== this.version) {
+      this.cache.clear();
+      this.cacheVersion = this.version;
+    }
+    if (!this.cache.has(key)) this.cache.set(key, compute());
+    return this.cache.get(key) as T;
+  }
+  private aliveNames = () => this.cached('alive', () => [...this.scope.processes.values()].filter((q) => q.alive).map((q) => q.name));
+  private processNames = () => this.cached('procs', () => [...this.scope.processes.keys()]);
+  private mappingNames = (p: ProcessInfo) => this.cached(`maps:${p.name}`, () => [...p.mappings.keys()]);
+  private openHandles = (kind: 'pin' | 'pipe') =>
+    this.cached(`open:${kind}`, () => [...this.scope.handles.values()].filter((x) => x.kind === kind && x.releasedLine === undefined).map((x) => x.name));
+  private listed = (key: string, names: string[]) => this.cached(`list:${key}`, () => list(names));
+
   private report(at: Span, code: string, message: string, severity: Severity = 'error'): void {
     this.diagnostics.push({ line: at.line, col: at.col, endLine: at.endLine, endCol: at.endCol, severity, code, message });
   }
@@ -179,6 +201,7 @@ class Checker {
     const proc = this.actor(s.actor);
     if (!proc) return;
     const o = s.operation;
+    if (!READ_ONLY_OPS.has(o.op)) this.version++;
     switch (o.op) {
       case 'mmap': {
         this.checkNewMapping(proc, o.name);
@@ -275,9 +298,9 @@ class Checker {
     }
     if (this.brokenNames.has(name.text)) return undefined;
     const later = this.everCreated.get(name.text);
-    const alive = [...this.scope.processes.values()].filter((q) => q.alive).map((q) => q.name);
+    const alive = this.aliveNames();
     const why = later !== undefined ? `it is created by the fork at line ${later}, after this step` : `only P0 exists at the start and fork creates the others${didYouMean(name.text, alive)}`;
-    this.report(name.span, 'unknown-process', `process ${quote(name.text)} does not exist at this step: ${why}; alive here: ${list(alive)}`);
+    this.report(name.span, 'unknown-process', `process ${quote(name.text)} does not exist at this step: ${why}; alive here: ${this.listed('alive', alive)}`);
     return undefined;
   }
 
@@ -291,8 +314,8 @@ class Checker {
     const verb = kind === 'pin' ? 'unpin' : 'close';
     if (!h) {
       if (this.brokenNames.has(name.text)) return;
-      const open = [...this.scope.handles.values()].filter((x) => x.kind === kind && x.releasedLine === undefined).map((x) => x.name);
-      this.report(name.span, `unknown-${kind}`, `no ${kind} named ${quote(name.text)}${didYouMean(name.text, open)}; ${kind === 'pin' ? '"pin RANGE ro|rw as NAME"' : '"vmsplice RANGE as NAME"'} creates one; open ${kind}s here: ${list(open)}`);
+      const open = this.openHandles(kind);
+      this.report(name.span, `unknown-${kind}`, `no ${kind} named ${quote(name.text)}${didYouMean(name.text, open)}; ${kind === 'pin' ? '"pin RANGE ro|rw as NAME"' : '"vmsplice RANGE as NAME"'} creates one; open ${kind}s here: ${this.listed(`open:${kind}`, open)}`);
     } else if (h.kind !== kind) {
       this.report(name.span, `not-a-${kind}`, `${name.text} is a ${h.kind} (line ${h.line}), not a ${kind}; ${h.kind === 'pin' ? 'unpin' : 'close'} ${name.text} releases it`);
     } else if (h.releasedLine !== undefined) {
@@ -307,9 +330,9 @@ class Checker {
     const m = proc.mappings.get(r.mapping.text);
     if (!m) {
       if (this.brokenNames.has(r.mapping.text)) return undefined;
-      const names = [...proc.mappings.keys()];
+      const names = this.mappingNames(proc);
       const why = proc.alive ? '' : ` (${proc.name} has exited)`;
-      this.report(r.mapping.span, 'unknown-mapping', `${proc.name} has no mapping ${quote(r.mapping.text)}${why}${didYouMean(r.mapping.text, names)}; its mappings here: ${list(names)}`);
+      this.report(r.mapping.span, 'unknown-mapping', `${proc.name} has no mapping ${quote(r.mapping.text)}${why}${didYouMean(r.mapping.text, names)}; its mappings here: ${this.listed(`maps:${proc.name}`, names)}`);
       return undefined;
     }
     const start = r.start ? this.indexPage(r.start) : 0;
@@ -389,7 +412,8 @@ class Checker {
       case 'process-counter': {
         const { process: proc } = v;
         if (this.scope.processes.has(proc.text) || this.brokenNames.has(proc.text)) return { type: 'number' };
-        this.report(proc.span, 'unknown-process', `no process ${quote(proc.text)} in this scenario${didYouMean(proc.text, [...this.scope.processes.keys()])}; processes: ${list([...this.scope.processes.keys()])}`);
+        const names = this.processNames();
+        this.report(proc.span, 'unknown-process', `no process ${quote(proc.text)} in this scenario${didYouMean(proc.text, names)}; processes: ${this.listed('procs', names)}`);
         return undefined;
       }
       case 'page': {
@@ -398,8 +422,8 @@ class Checker {
         const proc = this.scope.processes.get(procName.text);
         if (!proc) {
           if (this.brokenNames.has(procName.text)) return undefined;
-          const names = [...this.scope.processes.keys()];
-          this.report(procName.span, 'unknown-process', `no process ${quote(procName.text)} in this scenario${didYouMean(procName.text, names)}; processes: ${list(names)}`);
+          const names = this.processNames();
+          this.report(procName.span, 'unknown-process', `no process ${quote(procName.text)} in this scenario${didYouMean(procName.text, names)}; processes: ${this.listed('procs', names)}`);
           return undefined;
         }
         if (!proc.alive) {

@@ -60,6 +60,12 @@ const USAGE = Object.fromEntries(OPERATIONS.map((op) => [op, `usage: ${OPERATION
 export const PROTS: readonly Prot[] = ['rw', 'ro', 'none'];
 export const THP_MODES: readonly ThpMode[] = ['always', 'madvise', 'never'];
 export const CMP_OPS: readonly CmpOp[] = ['==', '!=', '<', '<=', '>', '>='];
+// Candidate lists for suggestions, built once (didYouMean remembers answers per list).
+const STATEMENT_WORDS = [...DIRECTIVES, 'expect', ...OPERATIONS];
+const VALUE_WORDS = [...GLOBAL_COUNTERS, 'true', 'false'];
+const OPS_LIST = OPERATIONS.join(', ');
+const ADVICE_LIST = ADVICES.join(', ');
+const EXPECTED_VALUE = `expected a value: a number, a size, true/false, a counter (${GLOBAL_COUNTERS.join(', ')}), PROCESS.COUNTER or PROCESS RANGE.PROPERTY`;
 
 /** What the checker needs beyond the AST: names introduced by statements that failed to parse. */
 export interface ParseDetail extends ParseResult {
@@ -184,10 +190,9 @@ class FileParser {
     if (first.kind === 'word' && second?.kind === 'word' && (OPERATIONS as readonly string[]).includes(second.text)) {
       p.fail('missing-colon', `expected ":" after the process name ${quote(first.text)}: write ${first.text}: ${second.text} ...`, { start: first.end, end: first.end + 1 });
     }
-    const known = [...DIRECTIVES, 'expect'];
     p.fail(
       'unknown-statement',
-      `unknown statement ${quote(first.text)}${first.kind === 'word' ? didYouMean(first.text, [...known, ...OPERATIONS]) : ''}; expected a header directive (${DIRECTIVES.join(', ')}), a step "PROCESS: OPERATION ..." or "expect CONDITION"`,
+      `unknown statement ${quote(first.text)}${first.kind === 'word' ? didYouMean(first.text, STATEMENT_WORDS) : ''}; expected a header directive (${DIRECTIVES.join(', ')}), a step "PROCESS: OPERATION ..." or "expect CONDITION"`,
       first,
     );
   }
@@ -268,10 +273,10 @@ class FileParser {
     const actor = p.name(actorTok);
     p.next(); // ':'
     const opTok = p.peek();
-    if (!opTok) p.fail('missing-operation', `expected an operation after "${actorTok.text}:"; one of ${OPERATIONS.join(', ')}`, p.endPos());
+    if (!opTok) p.fail('missing-operation', `expected an operation after "${actorTok.text}:"; one of ${OPS_LIST}`, p.endPos());
     const { text: opText, start: opStart, end: opEnd } = p.opWord();
     if (!(OPERATIONS as readonly string[]).includes(opText)) {
-      p.fail('unknown-operation', `unknown operation ${quote(opText)}${didYouMean(opText, OPERATIONS)}; expected one of ${OPERATIONS.join(', ')}`, { start: opStart, end: opEnd });
+      p.fail('unknown-operation', `unknown operation ${quote(opText)}${didYouMean(opText, OPERATIONS)}; expected one of ${OPS_LIST}`, { start: opStart, end: opEnd });
     }
     const op = opText as Operation['op'];
     const usage = USAGE[op];
@@ -305,10 +310,10 @@ class FileParser {
       case 'madvise': {
         const range = p.range(usage);
         const t = p.peek();
-        if (!t || t.kind !== 'word') p.fail('missing-argument', `"madvise" needs an advice after the range: one of ${ADVICES.join(', ')}`, t ?? p.endPos());
+        if (!t || t.kind !== 'word') p.fail('missing-argument', `"madvise" needs an advice after the range: one of ${ADVICE_LIST}`, t ?? p.endPos());
         p.next();
         if (!(ADVICES as readonly string[]).includes(t.text)) {
-          p.fail('unknown-advice', `unknown advice ${quote(t.text)}${didYouMean(t.text, ADVICES)}; expected one of ${ADVICES.join(', ')}`, t);
+          p.fail('unknown-advice', `unknown advice ${quote(t.text)}${didYouMean(t.text, ADVICES)}; expected one of ${ADVICE_LIST}`, t);
         }
         return { op, range, advice: t.text as Advice };
       }
@@ -398,8 +403,7 @@ class FileParser {
       if (t.kind === 'size') v.size = true;
       return v;
     }
-    const expected = `expected a value: a number, a size, true/false, a counter (${GLOBAL_COUNTERS.join(', ')}), PROCESS.COUNTER or PROCESS RANGE.PROPERTY`;
-    if (t.kind !== 'word') p.fail('expected-value', `${expected}; found ${quote(t.text)}`, t);
+    if (t.kind !== 'word') p.fail('expected-value', `${EXPECTED_VALUE}; found ${quote(t.text)}`, t);
     if (t.text === 'true' || t.text === 'false') return { kind: 'bool', value: t.text === 'true', span: p.span(t.start, t.end) };
     const next = p.peek();
     if (next?.kind === 'punct' && next.text === '.' && next.start === t.end) {
@@ -434,7 +438,7 @@ class FileParser {
       return { kind: 'page', process: p.name(t), range, property: prop.text as PageProperty, span: p.span(t.start, prop.end) };
     }
     if ((GLOBAL_COUNTERS as readonly string[]).includes(t.text)) return { kind: 'counter', name: t.text as GlobalCounter, span: p.span(t.start, t.end) };
-    p.fail('unknown-counter', `unknown counter ${quote(t.text)}${didYouMean(t.text, [...GLOBAL_COUNTERS, 'true', 'false'])}; ${expected}`, t);
+    p.fail('unknown-counter', `unknown counter ${quote(t.text)}${didYouMean(t.text, VALUE_WORDS)}; ${EXPECTED_VALUE}`, t);
   }
 
   /** Remember names a broken statement would have introduced, so the checker does not cascade. */

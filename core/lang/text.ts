@@ -51,7 +51,8 @@ export function closest(word: string, candidates: readonly string[]): string | u
   let best: string | undefined;
   let bestD = limit + 1;
   for (const c of candidates) {
-    const d = c.toLowerCase() === lower ? 0.5 : editDistance(lower, c.toLowerCase(), limit);
+    const cl = c.toLowerCase();
+    const d = cl === lower ? 0.5 : limit === 0 ? 1 : editDistance(lower, cl, limit);
     if (d < bestD) {
       bestD = d;
       best = c;
@@ -60,10 +61,22 @@ export function closest(word: string, candidates: readonly string[]): string | u
   return best;
 }
 
+// A file full of the same mistake asks the same question thousands of times: remember the answers
+// per candidate list (lists are constants or cached by the caller, so identity is a good key).
+const suggestions = new WeakMap<readonly string[], Map<string, string>>();
+
 /** ` (did you mean "x"?)` or the empty string. */
 export function didYouMean(word: string, candidates: readonly string[]): string {
-  const c = closest(word, candidates);
-  return c !== undefined && c !== word ? ` (did you mean "${c}"?)` : '';
+  let memo = suggestions.get(candidates);
+  if (!memo) suggestions.set(candidates, (memo = new Map()));
+  let answer = memo.get(word);
+  if (answer === undefined) {
+    const c = closest(word, candidates);
+    answer = c !== undefined && c !== word ? ` (did you mean "${c}"?)` : '';
+    if (memo.size > 1000) memo.clear();
+    memo.set(word, answer);
+  }
+  return answer;
 }
 
 /** `a, b or c` */
