@@ -174,3 +174,17 @@ describe('checker: the remaining error kinds', () => {
     expect(diags(forks)).toEqual(['4096:10-15 error limit-exceeded: too many processes; the limit is 4096']);
   });
 });
+
+describe('checker: hostile input stays fast', () => {
+  it('one mistake repeated 50,000 times among 2,000 processes', () => {
+    const forks = Array.from({ length: 2000 }, (_, i) => `P0: fork C${i}`);
+    const src = [...forks, ...Array.from({ length: 50_000 }, (_, i) => (i % 2 ? 'Px: exit' : 'P0: read Q'))].join('\n');
+    const c0 = process.cpuUsage();
+    const d = analyze(src, 'hostile').diagnostics;
+    const c = process.cpuUsage(c0);
+    expect(d).toHaveLength(50_000);
+    expect(d[0].message).toMatch(/^P0 has no mapping "Q"; its mappings here: none$/);
+    expect(d[1].message).toMatch(/alive here: P0, C0, C1, .* and 1989 more$/);
+    expect((c.user + c.system) / 1000).toBeLessThan(2000);
+  });
+});
