@@ -66,6 +66,18 @@ describe('browser bridge', () => {
     expect(messages.at(-1)).toBe('The engine failed 3 times in a row (SyntaxError); reload the page to try again.');
   });
 
+  it('does not offer the live work of another open tab for restore', async () => {
+    localStorage.clear();
+    const a = setup().platform;
+    const b = setup().platform;
+    await a.journal.write({ id: 'a1', path: null, name: 'a.mms', text: 'x', savedAt: 1 });
+    expect((await b.journal.list()).map((e) => e.id)).toEqual([]);
+    expect((await a.journal.list()).map((e) => e.id)).toEqual(['a1']);
+    // Tab a is gone (no heartbeat): its work is offered.
+    for (const k of Object.keys(localStorage)) if (k.startsWith('foliolab.alive.')) localStorage.removeItem(k);
+    expect((await b.journal.list()).map((e) => e.id)).toEqual(['a1']);
+  });
+
   it('keeps the journal in localStorage', async () => {
     localStorage.clear();
     const { platform } = setup();

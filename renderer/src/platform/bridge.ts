@@ -55,6 +55,8 @@ const JOURNAL_PREFIX = 'foliolab.journal.';
 const MAX_CRASHES = 3;
 const CRASH_WINDOW_MS = 10_000;
 const RECENT_KEY = 'foliolab.recent';
+const ALIVE_PREFIX = 'foliolab.alive.';
+const ALIVE_MS = 6000;
 
 function download(name: string, content: string | Blob, type = 'text/plain'): void {
   const blob = typeof content === 'string' ? new Blob([content], { type }) : content;
@@ -150,9 +152,16 @@ export function browserPlatform({ createWorker, storage = localStorage }: Browse
     emitStatus({ state: 'restarted', message });
   };
 
+  // Each tab says it is alive while it has a journal, so other tabs do not offer its entries for restore.
+  const tab = Math.random().toString(36).slice(2, 10);
+  const beat = () => storage.setItem(ALIVE_PREFIX + tab, String(Date.now()));
+  const alive = (other?: string) => !!other && Date.now() - Number(storage.getItem(ALIVE_PREFIX + other) ?? 0) < ALIVE_MS;
+  setInterval(beat, ALIVE_MS / 3);
+
   addEventListener('beforeunload', (e) => {
     if (dirty) e.preventDefault();
   });
+  addEventListener('pagehide', () => storage.removeItem(ALIVE_PREFIX + tab));
 
   return {
     mode: 'browser',
@@ -181,7 +190,8 @@ export function browserPlatform({ createWorker, storage = localStorage }: Browse
     },
     journal: {
       async write(entry) {
-        storage.setItem(JOURNAL_PREFIX + entry.id, JSON.stringify(entry));
+        beat();
+        storage.setItem(JOURNAL_PREFIX + entry.id, JSON.stringify({ ...entry, tab }));
       },
       async list() {
         const out: JournalEntry[] = [];
@@ -189,7 +199,9 @@ export function browserPlatform({ createWorker, storage = localStorage }: Browse
           const key = storage.key(i);
           if (!key?.startsWith(JOURNAL_PREFIX)) continue;
           try {
-            out.push(JSON.parse(storage.getItem(key) ?? '') as JournalEntry);
+            const { tab: owner, ...entry } = JSON.parse(storage.getItem(key) ?? '') as JournalEntry & { tab?: string };
+            // Another open tab's live work is not lost: do not offer it here.
+            if (owner === tab || !alive(owner)) out.push(entry);
           } catch {
             storage.removeItem(key); // a torn entry helps nobody
           }
