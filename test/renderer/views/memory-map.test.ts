@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { flushPromises, mount } from '@vue/test-utils';
 import MemoryMap from '../../../renderer/src/views/MemoryMap.vue';
 import { exampleRuns } from './fixtures';
-import { fakeQuery } from './state-fixtures';
+import { fakeQuery, processes } from './state-fixtures';
 
 function cellQueries(calls: ReturnType<typeof fakeQuery>['calls']) {
   return calls.filter((c) => c.q.kind === 'cells').map((c) => c.q as { from: number; count: number; process: string; mapping: string });
@@ -19,7 +19,7 @@ describe('MemoryMap', () => {
     expect(calls[0]).toEqual({ policy: 'v6.9', step: 7, q: { kind: 'processes' } });
     expect(w.findAll('select[aria-label="Process"] option').map((o) => o.text())).toEqual(['P0 (pid 100)', 'P1 (pid 101, exited)']);
     const vmas = w.findAll('.flv-vmas tbody tr').map((r) => r.findAll('td').map((t) => t.text()));
-    expect(vmas[0]).toEqual(['A', '0x7f0000000000', '0x7f0000200000', '2 MiB', 'rw', 'VM_HUGEPAGE']);
+    expect(vmas[0]).toEqual(['A', 'A[0-511]', '0x7f0000000000', '0x7f0000200000', '2 MiB', 'rw', 'VM_HUGEPAGE']);
     expect(vmas[1][0]).toBe('B');
     // 512 pages fit at 24 px per page (32 per row, 16 rows in 384 px): all of A in one query.
     expect(w.text()).toContain('24 px per page');
@@ -84,6 +84,26 @@ describe('MemoryMap', () => {
     expect((w.get('select[aria-label="Mapping"]').element as HTMLSelectElement).value).toBe('B');
     expect(cellQueries(calls).at(-1)).toMatchObject({ mapping: 'B', from: 0, count: 16 });
     expect(w.get('.flv-map-status').text()).toBe('Selected B[3] at 0x7f0040003000: present');
+  });
+
+  it('draws a mapping split into VMAs (mprotect A[1] ro) as one mapping', async () => {
+    const split = processes();
+    const [a] = split[0].vmas;
+    split[0].vmas.splice(0, 1,
+      { ...a, pages: 1, firstPage: 0 },
+      { ...a, start: a.start + 4096, pages: 1, firstPage: 1, prot: 'ro' },
+      { ...a, start: a.start + 2 * 4096, pages: 510, firstPage: 2 },
+    );
+    const base = fakeQuery();
+    const query: typeof base.query = async (p, s, q) => (q.kind === 'processes' ? { kind: 'processes', processes: split } : base.query(p, s, q));
+    const w = mount(MemoryMap, { props: { query, results: exampleRuns(), policy: 'v6.9', step: 3 } });
+    await flushPromises();
+    expect(w.findAll('select[aria-label="Mapping"] option').map((o) => o.text())).toEqual(['A', 'B']);
+    expect(w.findAll('.flv-vmas tbody tr').map((r) => r.findAll('td')[1].text())).toEqual(['A[0]', 'A[1]', 'A[2-511]', 'B[0-15]']);
+    expect(w.get('canvas').attributes('aria-label')).toBe('Memory map of P0 A: 512 pages');
+    expect(cellQueries(base.calls)).toEqual([{ kind: 'cells', process: 'P0', mapping: 'A', from: 0, count: 512 }]);
+    await w.get('canvas').trigger('pointermove', { clientX: 5 * 24 + 3, clientY: 3 });
+    expect(w.get('[role="tooltip"]').text()).toContain('A[5] at 0x7f0000005000');
   });
 
   it('refetches when the step changes and shows engine errors', async () => {

@@ -103,5 +103,10 @@ describe('views on a real run', () => {
     expect(m.get('canvas').attributes('aria-label')).toBe('Memory map of P0 A: 512 pages');
     await m.get('canvas').trigger('pointermove', { clientX: 5 * 24 + 2, clientY: 2 });
     expect(m.get('[role="tooltip"]').text()).toMatch(/^A\[5\] at 0x[0-9a-f]{12}: present, writable, PageAnonExclusive/);
+    // After `mprotect A[1] ro` (step 3) A is three VMAs, still one 512-page mapping on the map.
+    await m.setProps({ step: 3 });
+    await flushPromises();
+    expect(m.findAll('.flv-vmas tbody tr').map((r) => r.findAll('td')[1].text())).toEqual(['A[0]', 'A[1]', 'A[2-511]']);
+    expect(m.get('canvas').attributes('aria-label')).toBe('Memory map of P0 A: 512 pages');
   });
 });
