@@ -10,7 +10,12 @@ import { setServices } from './platform/services';
 import './styles.css';
 
 const platform = getPlatform();
-const client = new EngineClient();
+const client = new EngineClient({
+  // The engine's own log lines go to the developer console.
+  onEvent: (e) => {
+    if (e.type === 'log') console[e.level](`[engine] ${e.message}`);
+  },
+});
 setServices({ platform, client });
 
 const app = createApp(App);
