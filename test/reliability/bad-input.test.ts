@@ -137,8 +137,11 @@ expect P0 A[0].data == 1
     expect(tags.filter((t) => /\son\w+\s*=/i.test(t))).toEqual([]);
     // The title is there, as text.
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;&lt;script&gt;alert(1)&lt;/script&gt;');
-    // The markdown report keeps the text but cannot smuggle raw HTML either.
+    // The markdown report keeps the text but cannot smuggle raw HTML either: outside code (fenced
+    // blocks and `spans`, which a markdown viewer shows as text) no user markup is left unescaped.
     const md = renderReport('md', { file: 'x.mms', source, title: scenario.header.title!.value, diagnostics, runs, generatedAt: '2026-11-27T00:00:00Z', version: '0' });
-    expect(md).not.toMatch(/<script>alert\(1\)<\/script>/);
+    const prose = md.replace(/^(`{3,}|~{3,}).*\n[\s\S]*?^\1[ \t]*$/gm, '').replace(/(`+)[^`]*?\1/g, '');
+    expect(md).toContain('<script>alert(1)</script>'); // in the source block, as code
+    expect(prose).not.toMatch(/(^|[^\\])<(script|img)/im); // `\<` is a literal "<" in CommonMark
   });
 });
