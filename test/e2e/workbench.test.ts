@@ -224,6 +224,23 @@ describe('workbench (browser mode)', () => {
     expect(await stepLabel()).toMatch(/^step 1\/1/);
   });
 
+  it('a run over its step budget stops early and says so; raising the budget lets it finish', async () => {
+    await page.getByRole('button', { name: 'Budget' }).click();
+    const maxSteps = page.getByLabel('Max steps');
+    const before = await maxSteps.inputValue();
+    await maxSteps.fill('1');
+    await maxSteps.press('Tab');
+    await setEditorText('P0: mmap A 16K\nP0: write A\nP0: fork P1\n');
+    await runAndWait();
+    await expect.poll(() => page.getByTestId('banner').innerText()).toMatch(/step budget of 1 exhausted/);
+    await page.getByRole('button', { name: 'Budget' }).click();
+    await maxSteps.fill(before);
+    await maxSteps.press('Tab');
+    await runAndWait();
+    expect(await page.getByTestId('banner').count()).toBe(0);
+    expect(await stepLabel()).toMatch(/^step 2\/2/);
+  });
+
   it('follows a dark colour scheme', async () => {
     await page.emulateMedia({ colorScheme: 'dark' });
     await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe('dark');
