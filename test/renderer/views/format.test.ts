@@ -8,6 +8,7 @@ import {
   formatRanges,
   runs,
 } from '../../../renderer/src/views/common/format';
+import { mapperText, mappingPage } from '../../../renderer/src/views/common/folio-text';
 
 describe('formatters', () => {
   it('formats sizes, exact sizes, addresses and counts', () => {
@@ -32,5 +33,14 @@ describe('formatters', () => {
       { value: false, start: 2, length: 3 },
       { value: true, start: 5, length: 1 },
     ]);
+  });
+});
+
+describe('mapperText', () => {
+  it('names virtual pages when the engine says where the folio lines up, else folio pages', () => {
+    expect(mapperText({ process: 'P1', mapping: 'A', pages: [0, 1, 2, 3], pmd: false, firstPage: 512 })).toBe('P1 A[512-515]');
+    expect(mapperText({ process: 'P1', mapping: 'A', pages: [0, 1], pmd: true })).toBe('P1 A folio pages 0-1 (PMD)');
+    expect(mappingPage({ process: 'P1', mapping: 'A', pages: [3], pmd: false, firstPage: 512 }, 3)).toBe(515);
+    expect(mappingPage({ process: 'P1', mapping: 'A', pages: [3], pmd: false }, 3)).toBeNull();
   });
 });

@@ -113,6 +113,14 @@ describe('MemoryMap', () => {
     await w.setProps({ step: 3 });
     await flushPromises();
     expect(calls.filter((c) => c.step === 3).map((c) => c.q.kind)).toEqual(['processes', 'cells']);
+    // What the user chose to look at stays across steps, even with a selection elsewhere.
+    await w.setProps({ selection: { process: 'P0', mapping: 'A', page: 5 } });
+    await w.get('select[aria-label="Mapping"]').setValue('B');
+    await w.setProps({ step: 5 });
+    await flushPromises();
+    expect((w.get('select[aria-label="Mapping"]').element as HTMLSelectElement).value).toBe('B');
+    expect(cellQueries(calls).at(-1)).toMatchObject({ mapping: 'B' });
+    expect(calls.at(-1)?.step).toBe(5);
     await w.setProps({ query: async () => Promise.reject(new Error('unknown run')) , step: 4 });
     await flushPromises();
     expect(w.get('[role="alert"]').text()).toBe('unknown run');
