@@ -115,3 +115,12 @@ describe('CompareView', () => {
     expect(w.emitted('select-policy')).toEqual([['v6.15']]);
   });
 });
+
+describe('MemChart', () => {
+  it('summarises runs with more steps than a call takes arguments', async () => {
+    const { default: MemChart } = await import('../../../renderer/src/views/MemChart.vue');
+    const values = Array.from({ length: 300_000 }, (_, i) => (i === 123_456 ? 3 * 2 ** 20 : 4096));
+    const w = mount(MemChart, { props: { series: [{ label: 'v6.9', values, colour: '#1a73e8' }], step: 5 } });
+    expect(w.get('figcaption').text()).toContain('v6.9 peak 3 MiB, at the end 4 KiB');
+  });
+});
