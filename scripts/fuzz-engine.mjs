@@ -24,7 +24,7 @@ const MAX_SHRINKS = 30; // per kind: each failing case is shrunk and keyed by th
 const dir = mkdtempSync(join(tmpdir(), 'foliolab-fuzz-engine-'));
 const bundle = join(dir, 'fuzz-engine.mjs');
 await build({ entryPoints: [join(root, 'test/reliability/engine-cases.ts')], bundle: true, platform: 'node', format: 'esm', outfile: bundle, logLevel: 'warning' });
-const { ALL_POLICIES, checkCase, generateScenario, mulberry32, shrinkCase, signature } = await import(pathToFileURL(bundle).href);
+const { ALL_POLICIES, checkCase, checkViews, generateScenario, mulberry32, shrinkCase, signature } = await import(pathToFileURL(bundle).href);
 rmSync(dir, { recursive: true, force: true });
 const POLICIES = ALL_POLICIES.length;
 
@@ -40,6 +40,8 @@ for (; done < cases; done++) {
   const src = generateScenario(rand);
   steps += src.split('\n').filter((l) => /^\w+:/.test(l)).length;
   const problems = checkCase(src);
+  // Every 10th case also through a session at three steps (the views' time travel).
+  if (done % 10 === 0) problems.push(...checkViews(src, ALL_POLICIES[(done / 10) % POLICIES], rand));
   if (problems.length) failingCases++;
   const kinds = new Map(); // one problem per kind and case
   for (const p of problems) if (!kinds.has(p.kind)) kinds.set(p.kind, p);

@@ -7,7 +7,7 @@
 import { ADVICES, ALL_POLICIES, type PolicyId } from '../../core/lang/ast';
 import { analyze } from '../../core/lang/checker';
 import type { RunResult } from '../../core/mm/api';
-import { runScenario } from '../../core/mm/index';
+import { createSession, runScenario } from '../../core/mm/index';
 import { mulberry32, type Rand } from '../lang/mutate';
 
 export { ALL_POLICIES, mulberry32 };
@@ -204,6 +204,37 @@ export function checkCase(source: string, policies: readonly PolicyId[] = ALL_PO
       continue;
     }
     out.push(...checkRun(r, analyzed.scenario.steps.length));
+  }
+  return out;
+}
+
+/**
+ * Time travel over the same run (the views' path): a session answers every query at
+ * the start, a random step and the end without throwing, cells have the asked
+ * length, and with no violation in the run each page reads what POSIX says.
+ */
+export function checkViews(source: string, policy: PolicyId, r: Rand): CaseProblem[] {
+  const out: CaseProblem[] = [];
+  const add = (kind: string, detail: string) => out.push({ policy, kind, detail });
+  try {
+    const session = createSession(analyze(source, 'fuzz.mms').scenario, policy);
+    const n = session.result.steps.length;
+    const clean = session.result.violations.length === 0;
+    for (const step of [-1, int(r, Math.max(1, n)), n - 1]) {
+      const q = session.at(step);
+      for (const p of q.processes()) {
+        for (const v of p.vmas) {
+          if (q.pageCells(p.name, v.mapping, 0, v.pages).length !== v.pages) add('view: cells length', `${p.name} ${v.mapping} at step ${step}`);
+          for (const page of [0, v.pages - 1, int(r, v.pages)]) {
+            const w = q.pageWalk(p.name, v.mapping, page);
+            if (clean && w && w.data !== null && w.data !== w.logicalData) add('view: page data differs from logical memory', `${p.name} ${v.mapping}[${page}] at step ${step}: reads ${w.data}, POSIX says ${w.logicalData}`);
+          }
+        }
+      }
+      for (const f of q.folios(0, 20).folios) if (q.folio(f.pfn)?.pfn !== f.pfn) add('view: folio lookup', `pfn ${f.pfn} at step ${step}`);
+    }
+  } catch (e) {
+    add('view threw', e instanceof Error ? (e.stack ?? e.message) : String(e));
   }
   return out;
 }

@@ -4,9 +4,9 @@
 // is asserted. A failure prints its reproducer shrunk to the steps it needs.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ADVICES } from '../../core/lang/ast';
+import { ADVICES, ALL_POLICIES } from '../../core/lang/ast';
 import { analyze } from '../../core/lang/checker';
-import { checkCase, generateScenario, mulberry32, notOneSentence, shrinkCase, signature } from './engine-cases';
+import { checkCase, checkViews, generateScenario, mulberry32, notOneSentence, shrinkCase, signature } from './engine-cases';
 
 describe('engine fuzz: random operation sequences under every policy', () => {
   it('300 seeded sequences: nothing escapes, no invariant failure, no violation, one-sentence errors', () => {
@@ -20,6 +20,15 @@ describe('engine fuzz: random operation sequences under every policy', () => {
       }),
       { seed: 20261127, numRuns: 300, endOnFailure: true },
     );
+  });
+
+  it('100 seeded sequences through sessions (time travel): every query answers, pages read what POSIX says', () => {
+    const r = mulberry32(20261128);
+    for (let i = 0; i < 100; i++) {
+      const src = generateScenario(r);
+      const policy = ALL_POLICIES[i % ALL_POLICIES.length];
+      expect(checkViews(src, policy, r), `${policy}\n${src}`).toEqual([]);
+    }
   });
 
   it('the generator covers every operation, every advice, THP sizes, bad ranges and exited actors', () => {
