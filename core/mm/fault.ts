@@ -203,7 +203,7 @@ function doAnonymousPage(k: Kernel, mm: Mm, vma: Vma, vpn: number, t: PteTable, 
   k.trace.event(EV['folio-alloc'], k.step, mm.index, k.vmaName(vma), s - vma.base, s, pfn, order, null);
   k.ev.clear();
   const reason = order > 0 ? REASON.ALLOC_MTHP : fellBack ? REASON.ALLOC_FALLBACK_ORDER0 : REASON.ALLOC_NEW_FOLIO;
-  record(k, mm, vma, vpn, pfn + (vpn - s), order, T_ANON, L_PTE, D_ALLOC, reason, k.rule(order > 0 ? 'do_anonymous_page + alloc_anon_folio (v6.8+ mTHP)' : 'do_anonymous_page'));
+  record(k, mm, vma, vpn, pfn + (vpn - s), order, T_ANON, L_PTE, D_ALLOC, reason, k.rule(order > 0 ? 'do_anonymous_page + alloc_anon_folio (v6.8+ mTHP)' : 'do_anonymous_page (v6.15)'));
   return pfn + (vpn - s);
 }
 
@@ -256,7 +256,7 @@ function doWpPage(k: Kernel, mm: Mm, vma: Vma, vpn: number, t: PteTable, unshare
   if (isZeroPfn(pfn)) {
     // wp_page_copy from the shared zeropage: a new zeroed order-0 page.
     const nf = wpPageCopy(k, mm, vma, vpn, t, -1, unshare);
-    record(k, mm, vma, vpn, nf, 0, type, L_PTE, D_ALLOC, REASON.ALLOC_ZEROPAGE_COPY, k.rule('do_wp_page -> wp_page_copy from the zeropage'));
+    record(k, mm, vma, vpn, nf, 0, type, L_PTE, D_ALLOC, REASON.ALLOC_ZEROPAGE_COPY, k.rule('do_wp_page -> wp_page_copy from the zeropage (v6.15)'));
     return nf;
   }
   const f = m.frFolio[pfn];
@@ -284,6 +284,10 @@ function doWpPage(k: Kernel, mm: Mm, vma: Vma, vpn: number, t: PteTable, unshare
     }
     k.touch(pfn);
     record(k, mm, vma, vpn, pfn, order, type, L_PTE, D_REUSE, reason, verdictRule(v));
+    if (m.frMapcount[pfn] > 1) {
+      // Only a wrong reuse gets here (rmapid's u64 overflow): say what a debug kernel would have done.
+      k.note('policy-note', mm, 'page mapcount > 1 at reuse: the CONFIG_DEBUG_VM loop of WIP patch 10/20 would have refused (not part of production decisions)', vma.name, vpn - vma.base, vpn, pfn, order);
+    }
     return pfn;
   }
   const nf = wpPageCopy(k, mm, vma, vpn, t, f, unshare);
@@ -348,7 +352,7 @@ function doSwapPage(k: Kernel, mm: Mm, vma: Vma, vpn: number, t: PteTable, kind:
     addToSwapcache(k, f, slot);
     k.stat.pswpin++;
     decision = D_ALLOC;
-    k.note('swap-in', mm, `read swap slot ${slot} into a new page`, vma.name, vpn - vma.base, vpn, m.fPfn[f], 0);
+    k.note('swap-in', mm, 'swap_read_folio into a new order-0 page in the swapcache', vma.name, vpn - vma.base, vpn, m.fPfn[f], 0);
   }
   const pfn = m.fPfn[f] + (slot - m.fSwap[f]);
   m.fRef[f]++; // the reference the new mapping will own

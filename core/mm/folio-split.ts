@@ -23,7 +23,7 @@ export function splitFolio(k: Kernel, f: number): string | null {
   if (m.fRef[f] !== expected) {
     if (order === PMD_ORDER) k.stat.thp_split_page_failed++;
     const why = `-EAGAIN: refcount ${m.fRef[f]} but only ${expected} expected from mappings${inCache ? ' and swapcache' : ''} (pinned or GUP references)`;
-    k.note('split-folio-failed', null, `split of folio at pfn ${pfn} (order ${order}) refused: ${why}`, undefined, -1, -1, pfn, order);
+    k.note('split-folio-failed', null, `split refused: ${why}`, undefined, -1, -1, pfn, order);
     return why;
   }
   // Unmap: PMD mappings are split (freeze) first; PTE mappings stay in place.
@@ -51,7 +51,7 @@ export function splitFolio(k: Kernel, f: number): string | null {
     } else m.fSwap[g] = -1;
   }
   if (order === PMD_ORDER) k.stat.thp_split_page++;
-  k.note('split-folio', null, `folio at pfn ${pfn} (order ${order}) split into ${nr} order-0 folios`, undefined, -1, -1, pfn, order);
+  k.note('split-folio', null, `split into ${nr} order-0 folios`, undefined, -1, -1, pfn, order);
   if (k.policy.splitToZeropage && !inCache) remapZeroPages(k, slots);
   for (const g of slots) if (m.fRef[g] === 0) putFolio(k, g, 0);
   return null;

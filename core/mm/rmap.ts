@@ -102,7 +102,7 @@ function maybeDeferredSplit(k: Kernel, f: number, pmdRemoval: boolean): void {
   }
   m.fFlags[f] = flags | F_DEFERRED_SPLIT | (rule === 'v6.12' ? F_PARTIALLY_MAPPED : 0);
   if (order === PMD_ORDER) k.stat.thp_deferred_split_page++;
-  k.note('deferred-split', null, `folio at pfn ${m.fPfn[f]} (order ${order}) queued for deferred split (${rule} rule)`, undefined, -1, -1, m.fPfn[f], order);
+  k.note('deferred-split', null, `partially mapped folio queued for deferred split (${rule} rule)`, undefined, -1, -1, m.fPfn[f], order);
 }
 
 /** Drop `n` references; the last one frees the folio (`folio_put_refs`). */

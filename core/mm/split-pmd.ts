@@ -46,5 +46,5 @@ export function splitHugePmd(k: Kernel, mm: Mm, pmdIdx: number, why: string): vo
   pt.pmdKind[pmdIdx] = PMD_TABLE;
   pt.tables[pmdIdx] = t;
   const vma = findVma(mm.vmas, vpn);
-  k.note('split-pmd', mm, `PMD at ${(vpn * 4096).toString(16)} split into 512 PTEs: ${why}`, vma?.name, vma ? vpn - vma.base : -1, vpn, pfn, 9);
+  k.note('split-pmd', mm, `PMD split into 512 PTEs: ${why}`, vma?.name, vma ? vpn - vma.base : -1, vpn, pfn, 9);
 }

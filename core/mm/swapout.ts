@@ -45,7 +45,7 @@ export function pageoutRange(k: Kernel, mm: Mm, s: number, e: number): void {
     // Do not interfere with other mappings of this folio (folio_mapcount != nr_pages / maybe shared).
     const mapped = m.fEntire[f0] > 0 ? m.fEntire[f0] : m.fMap[f0];
     if (m.fEntire[f0] > 0 ? mapped !== 1 || m.fMap[f0] !== 1 : mapped !== 1 << order) {
-      k.note('policy-note', mm, `pageout skips folio at pfn ${m.fPfn[f0]}: mapped by another process or partially mapped`);
+      k.note('policy-note', mm, 'MADV_PAGEOUT skips a folio mapped by another process or partially mapped', undefined, -1, -1, m.fPfn[f0], order);
       continue;
     }
     let targets = [f0];
