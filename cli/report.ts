@@ -8,7 +8,7 @@ import { basename, dirname, extname, join } from 'node:path';
 import type { PolicyId } from '../core/lang/ast';
 import type { RunResult } from '../core/mm/api';
 import { createSession } from '../core/mm/index';
-import { mapImagesFromState, REPORT_TEXT_FORMATS, renderReport, type MapImage, type ReportInput, type ReportTextFormat } from '../core/report/index';
+import { mapImagesFromState, REPORT_TEXT_FORMATS, renderReportParts, type MapImage, type ReportInput, type ReportTextFormat } from '../core/report/index';
 import { analyzeFile, hasErrors, policiesFor } from './job';
 
 const EXTENSIONS: Record<string, ReportTextFormat> = {
@@ -49,13 +49,30 @@ export function resolveReportFormat(path: string, forced?: string): { format: Re
   };
 }
 
-/** Writes `text` to `path` atomically: a temporary file in the same folder, flushed, then renamed. */
-export async function writeFileAtomic(path: string, text: string): Promise<void> {
+/** Bytes gathered before each write when writing many small pieces. */
+const WRITE_CHUNK = 1 << 20;
+
+/**
+ * Writes `parts` one after the other to `path`, atomically: a temporary file
+ * in the same folder, flushed, then renamed over `path`.
+ */
+export async function writeFileAtomic(path: string, parts: string[]): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.tmp`);
   try {
     const file = await open(tmp, 'w');
     try {
-      await file.writeFile(text, 'utf8');
+      let chunk: string[] = [];
+      let size = 0;
+      for (const part of parts) {
+        chunk.push(part);
+        size += part.length;
+        if (size >= WRITE_CHUNK) {
+          await file.write(chunk.join(''));
+          chunk = [];
+          size = 0;
+        }
+      }
+      if (chunk.length) await file.write(chunk.join(''));
       await file.sync();
     } finally {
       await file.close();
@@ -74,9 +91,9 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
 export async function writeReport(path: string, format: string | undefined, input: ReportInput): Promise<ReportTextFormat> {
   const resolved = resolveReportFormat(path, format);
   if ('error' in resolved) throw new Error(resolved.error);
-  const text = renderReport(resolved.format, input);
+  const parts = renderReportParts(resolved.format, input);
   try {
-    await writeFileAtomic(path, text);
+    await writeFileAtomic(path, parts);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? '';
     throw new Error(`${path}: cannot write the report: ${WRITE_ERRORS[code] ?? (err as Error).message}`);

@@ -21,20 +21,16 @@ export interface Decision {
   rule: string;
 }
 
-export interface DecodedTrace {
-  decisions: Decision[];
-  /** Every event that is not a fault (splits, frees, swaps, pins, errors, ...). */
-  events: TraceEvent[];
-}
-
-/** Decodes the whole trace of a run: faults as decisions, the rest as events. */
-export function decodeRun(run: RunResult): DecodedTrace {
-  const decisions: Decision[] = [];
-  const events: TraceEvent[] = [];
+/**
+ * Walks the trace of a run once: each fault as a decision, every other event
+ * as it is. Callers that only write rows keep nothing, which keeps a run of a
+ * million faults out of the old generation of the garbage collector.
+ */
+export function forEachEvent(run: RunResult, onFault: (d: Decision) => void, onOther: (e: TraceEvent) => void): void {
   for (let i = 0; i < run.trace.length; i++) {
     const e = decodeTraceEvent(run.trace, i);
     if (e.kind === 'fault' && e.fault) {
-      decisions.push({
+      onFault({
         index: e.index,
         step: e.step,
         process: e.process ?? '',
@@ -47,11 +43,15 @@ export function decodeRun(run: RunResult): DecodedTrace {
         reason: e.fault.reason,
         rule: e.fault.rule,
       });
-    } else {
-      events.push(e);
-    }
+    } else onOther(e);
   }
-  return { decisions, events };
+}
+
+/** The decisions of a run, in trace order. */
+export function runDecisions(run: RunResult): Decision[] {
+  const decisions: Decision[] = [];
+  forEachEvent(run, (d) => decisions.push(d), () => undefined);
+  return decisions;
 }
 
 export interface DecisionGroup {
@@ -64,16 +64,37 @@ export interface DecisionGroup {
   count: number;
 }
 
-/** Counts by process x fault kind x level x decision x reason, largest first. */
-export function groupDecisions(decisions: Decision[]): DecisionGroup[] {
-  const groups = new Map<string, DecisionGroup>();
-  for (const d of decisions) {
-    const key = `${d.process}\0${d.type}\0${d.level}\0${d.decision}\0${d.reason}\0${d.rule}`;
-    const g = groups.get(key);
-    if (g) g.count++;
-    else groups.set(key, { process: d.process, type: d.type, level: d.level, decision: d.decision, reason: d.reason, rule: d.rule, count: 1 });
+/**
+ * The value under a path of keys in nested Maps, created on first use. Faster
+ * than one joined string key per fault at a million faults: the decoder hands
+ * out the same string objects again and again, whose hashes are cached.
+ */
+function nested<T>(root: Map<unknown, unknown>, keys: unknown[], create: () => T): T {
+  let map = root;
+  for (let i = 0; i < keys.length - 1; i++) {
+    let next = map.get(keys[i]) as Map<unknown, unknown> | undefined;
+    if (!next) map.set(keys[i], (next = new Map()));
+    map = next;
   }
-  return [...groups.values()].sort((a, b) => b.count - a.count || a.process.localeCompare(b.process));
+  const last = keys[keys.length - 1];
+  let value = map.get(last) as T | undefined;
+  if (value === undefined) map.set(last, (value = create()));
+  return value;
+}
+
+/** Counts by process x fault kind x level x decision x reason (and rule), largest first. */
+export function groupDecisions(decisions: Decision[]): DecisionGroup[] {
+  const root = new Map<unknown, unknown>();
+  const groups: DecisionGroup[] = [];
+  for (const d of decisions) {
+    const g = nested(root, [d.process, d.type, d.level, d.decision, d.reason, d.rule], () => {
+      const created = { process: d.process, type: d.type, level: d.level, decision: d.decision, reason: d.reason, rule: d.rule, count: 0 };
+      groups.push(created);
+      return created;
+    });
+    g.count++;
+  }
+  return groups.sort((a, b) => b.count - a.count || a.process.localeCompare(b.process));
 }
 
 /** The first and last `n` rows; `omitted` rows lie between them. */
@@ -105,43 +126,48 @@ export interface DifferenceSummary {
 
 /**
  * Pairs the faults of each policy by where they happened (step, process,
- * mapping, page and how many times that page faulted in that step), and keeps
- * the sites where the decisions differ.
+ * mapping, page, and the how-manieth fault of that page in that step), and
+ * keeps the sites where the decisions differ. Traces are in step order, so
+ * one step is paired at a time and its sites are dropped afterwards.
  */
 export function differingDecisions(perPolicy: Decision[][], limit: number): DifferenceSummary {
-  const sites = new Map<string, DecisionDifference>();
-  perPolicy.forEach((decisions, p) => {
-    const seen = new Map<string, number>();
-    for (const d of decisions) {
-      const base = `${d.step}\0${d.process}\0${d.mapping}\0${d.page}`;
-      const nth = seen.get(base) ?? 0;
-      seen.set(base, nth + 1);
-      const key = `${base}\0${nth}`;
-      let site = sites.get(key);
-      if (!site) {
-        site = { step: d.step, process: d.process, mapping: d.mapping, page: d.page, address: d.address, type: d.type, byPolicy: perPolicy.map(() => null) };
-        sites.set(key, site);
-      }
-      site.byPolicy[p] = d;
-    }
-  });
+  const cursor = perPolicy.map(() => 0);
   const patterns = new Map<string, { decisions: string[]; count: number }>();
   const rows: DecisionDifference[] = [];
   let total = 0;
-  for (const site of sites.values()) {
-    const decisions = site.byPolicy.map((d) => d?.decision ?? '-');
-    if (decisions.every((d) => d === decisions[0])) continue;
-    total++;
-    const key = decisions.join('\0');
-    const pattern = patterns.get(key);
-    if (pattern) pattern.count++;
-    else patterns.set(key, { decisions, count: 1 });
-    rows.push(site);
+  for (;;) {
+    let step = Infinity;
+    perPolicy.forEach((d, p) => {
+      if (cursor[p] < d.length && d[cursor[p]].step < step) step = d[cursor[p]].step;
+    });
+    if (step === Infinity) break;
+    const where = new Map<unknown, unknown>();
+    const sites: DecisionDifference[] = [];
+    perPolicy.forEach((decisions, p) => {
+      for (; cursor[p] < decisions.length && decisions[cursor[p]].step === step; cursor[p]++) {
+        const d = decisions[cursor[p]];
+        const list = nested<DecisionDifference[]>(where, [d.process, d.mapping, d.page], () => []);
+        // The n-th fault of this policy on this page pairs with the n-th site.
+        let site = list.find((x) => x.byPolicy[p] === null);
+        if (!site) {
+          site = { step, process: d.process, mapping: d.mapping, page: d.page, address: d.address, type: d.type, byPolicy: perPolicy.map(() => null) };
+          list.push(site);
+          sites.push(site);
+        }
+        site.byPolicy[p] = d;
+      }
+    });
+    for (const site of sites) {
+      const first = site.byPolicy[0]?.decision;
+      if (site.byPolicy.every((d) => d?.decision === first)) continue;
+      total++;
+      const decisions = site.byPolicy.map((d) => d?.decision ?? '-');
+      const key = decisions.join(' ');
+      const pattern = patterns.get(key);
+      if (pattern) pattern.count++;
+      else patterns.set(key, { decisions, count: 1 });
+      if (rows.length < limit) rows.push(site);
+    }
   }
-  rows.sort((a, b) => a.step - b.step);
-  return {
-    total,
-    patterns: [...patterns.values()].sort((a, b) => b.count - a.count),
-    rows: rows.slice(0, limit),
-  };
+  return { total, patterns: [...patterns.values()].sort((a, b) => b.count - a.count), rows };
 }

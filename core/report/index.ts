@@ -14,13 +14,23 @@ export { cliJsonDocument, type CliJsonDocument, type CliJsonFile, type CliJsonRu
 export { mapImageFromCells, mapImagesFromState } from './memory-map';
 export { REPORT_CSP } from './html';
 
-const RENDERERS: Record<ReportTextFormat, (input: ReportInput) => string> = {
+const RENDERERS: Record<ReportTextFormat, (input: ReportInput) => string | string[]> = {
   html: renderHtml,
   md: renderMarkdown,
   json: renderJson,
   csv: renderCsv,
 };
 
+/**
+ * The report as pieces to write one after the other (a Blob's parts, a file
+ * stream): JSON and CSV of a large run can be larger than the longest string
+ * a JavaScript engine holds (about 512 MiB in V8).
+ */
+export function renderReportParts(format: ReportTextFormat, input: ReportInput): string[] {
+  const out = RENDERERS[format](input);
+  return typeof out === 'string' ? [out] : out;
+}
+
 export function renderReport(format: ReportTextFormat, input: ReportInput): string {
-  return RENDERERS[format](input);
+  return renderReportParts(format, input).join('');
 }

@@ -5,7 +5,7 @@
 
 import type { Diagnostic } from '../lang/ast';
 import type { RunResult } from '../mm/api';
-import { decodeRun, type Decision } from './decisions';
+import { forEachEvent } from './decisions';
 import { isoDate } from './format';
 import type { ReportInput } from './input';
 
@@ -49,12 +49,40 @@ export function cliJsonDocument(files: { file: string; title: string; diagnostic
 export const DECISION_FIELDS = ['index', 'step', 'process', 'mapping', 'page', 'address', 'type', 'level', 'decision', 'reason', 'rule'] as const;
 export const EVENT_FIELDS = ['index', 'step', 'kind', 'process', 'mapping', 'page', 'address', 'pfn', 'order', 'message'] as const;
 
-function decisionRow(d: Decision): unknown[] {
-  return [d.index, d.step, d.process, d.mapping, d.page, d.address ?? null, d.type, d.level, d.decision, d.reason, d.rule];
+/** Rows already written as JSON arrays, one line each (built while the trace is walked). */
+class JsonRows {
+  constructor(readonly lines: string[]) {}
 }
 
-function runDetails(run: RunResult) {
-  const { decisions, events } = decodeRun(run);
+/**
+ * The decoded trace as two tables of rows, in one pass that keeps no decoded
+ * event. A decision's `rule` indexes `rules`: a rule is a long sentence that a
+ * run repeats for every fault.
+ */
+function traceTables(run: RunResult, strings: Map<string, string>) {
+  const rules: string[] = [];
+  const ruleIndex = new Map<string, number>();
+  const decisions: string[] = [];
+  const events: string[] = [];
+  forEachEvent(
+    run,
+    (d) => {
+      let r = ruleIndex.get(d.rule);
+      if (r === undefined) {
+        r = rules.push(d.rule) - 1;
+        ruleIndex.set(d.rule, r);
+      }
+      decisions.push(plainArray([d.index, d.step, d.process, d.mapping, d.page, d.address ?? null, d.type, d.level, d.decision, d.reason, r], strings));
+    },
+    (e) => events.push(plainArray(EVENT_FIELDS.map((f) => e[f] ?? null), strings)),
+  );
+  return {
+    decisions: { fields: DECISION_FIELDS, rules, rows: new JsonRows(decisions) },
+    events: { fields: EVENT_FIELDS, rows: new JsonRows(events) },
+  };
+}
+
+function runDetails(run: RunResult, strings: Map<string, string>) {
   return {
     policy: run.policy,
     passed: run.passed,
@@ -65,33 +93,93 @@ function runDetails(run: RunResult) {
     violations: run.violations,
     invariants: run.invariants,
     timeline: run.timeline,
-    decisions: { fields: DECISION_FIELDS, rows: decisions.map(decisionRow) },
-    events: {
-      fields: EVENT_FIELDS,
-      rows: events.map((e) => EVENT_FIELDS.map((f) => e[f] ?? null)),
-    },
+    ...traceTables(run, strings),
   };
 }
 
+const isPlain = (v: unknown) => v === null || (typeof v !== 'object' && typeof v !== 'function');
+
 /**
- * Indented JSON where an array of plain values stays on one line: the trace's
- * rows and the timeline read one line per row instead of one per number.
+ * JSON of an array of plain values; the same few strings (process names,
+ * fault kinds, reason codes) fill a million rows, so their JSON is cached.
  */
-function toJson(value: unknown, indent = ''): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  const inner = `${indent}  `;
-  if (Array.isArray(value)) {
-    if (value.length === 0) return '[]';
-    if (value.every((v) => v === null || typeof v !== 'object')) return JSON.stringify(value);
-    return `[\n${value.map((v) => inner + toJson(v, inner)).join(',\n')}\n${indent}]`;
+function plainArray(values: unknown[], strings: Map<string, string>): string {
+  const parts = new Array<string>(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v === 'string') {
+      let j = strings.get(v);
+      if (j === undefined) strings.set(v, (j = JSON.stringify(v)));
+      parts[i] = j;
+    } else parts[i] = typeof v === 'number' && Number.isFinite(v) ? String(v) : (JSON.stringify(v) ?? 'null');
   }
-  if (ArrayBuffer.isView(value)) return JSON.stringify(Array.from(value as unknown as ArrayLike<number>));
-  const entries = Object.entries(value).filter(([, v]) => v !== undefined);
-  if (entries.length === 0) return '{}';
-  return `{\n${entries.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${toJson(v, inner)}`).join(',\n')}\n${indent}}`;
+  return `[${parts.join(',')}]`;
 }
 
-export function renderJson(input: ReportInput): string {
+/**
+ * Indented JSON, appended to `out` in pieces (a report of a million faults
+ * stays far from the longest string an engine allows). An array of plain
+ * values stays on one line, so the trace reads one row per line.
+ */
+function emit(value: unknown, indent: string, out: string[], strings: Map<string, string>): void {
+  // A function stands for a value built only when written (one run's decoded trace at a time).
+  if (typeof value === 'function') {
+    emit(value(), indent, out, strings);
+    return;
+  }
+  if (isPlain(value)) {
+    out.push(JSON.stringify(value) ?? 'null');
+    return;
+  }
+  if (ArrayBuffer.isView(value)) {
+    out.push(JSON.stringify(Array.from(value as unknown as ArrayLike<number>)));
+    return;
+  }
+  const inner = `${indent}  `;
+  if (value instanceof JsonRows) {
+    const n = value.lines.length;
+    if (n === 0) out.push('[]');
+    else {
+      out.push('[\n');
+      for (let i = 0; i < n; i++) out.push(`${inner}${value.lines[i]}${i < n - 1 ? ',\n' : '\n'}`);
+      out.push(`${indent}]`);
+    }
+    return;
+  }
+  if (Array.isArray(value)) {
+    if (value.every(isPlain)) {
+      out.push(plainArray(value, strings));
+      return;
+    }
+    out.push('[\n');
+    value.forEach((v, i) => {
+      const sep = i < value.length - 1 ? ',\n' : '\n';
+      if (Array.isArray(v) && v.every(isPlain)) out.push(inner + plainArray(v, strings) + sep);
+      else {
+        out.push(inner);
+        emit(v, inner, out, strings);
+        out.push(sep);
+      }
+    });
+    out.push(`${indent}]`);
+    return;
+  }
+  const entries = Object.entries(value as object).filter(([, v]) => v !== undefined);
+  if (entries.length === 0) {
+    out.push('{}');
+    return;
+  }
+  out.push('{\n');
+  entries.forEach(([k, v], i) => {
+    out.push(`${inner}${JSON.stringify(k)}: `);
+    emit(v, inner, out, strings);
+    out.push(i < entries.length - 1 ? ',\n' : '\n');
+  });
+  out.push(`${indent}}`);
+}
+
+export function renderJson(input: ReportInput): string[] {
+  const strings = new Map<string, string>();
   const doc = {
     ...cliJsonDocument([{ file: input.file, title: input.title, diagnostics: input.diagnostics, runs: input.runs }]),
     report: {
@@ -102,8 +190,11 @@ export function renderJson(input: ReportInput): string {
       file: input.file,
       source: input.source,
       policies: input.runs.map((r) => r.policy),
-      runs: input.runs.map(runDetails),
+      runs: input.runs.map((run) => () => runDetails(run, strings)),
     },
   };
-  return `${toJson(doc)}\n`;
+  const out: string[] = [];
+  emit(doc, '', out, strings);
+  out.push('\n');
+  return out;
 }

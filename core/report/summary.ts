@@ -5,10 +5,10 @@
 import { GLOBAL_COUNTERS, PROCESS_COUNTERS } from '../lang/ast';
 import type { ExpectationResult, InvariantFailure, RunResult, StepRecord, Violation } from '../mm/api';
 import {
-  decodeRun,
   differingDecisions,
   groupDecisions,
   headAndTail,
+  runDecisions,
   type Decision,
   type DecisionGroup,
   type DifferenceSummary,
@@ -155,7 +155,7 @@ export interface ReportSummary {
 }
 
 export function summarise(runs: RunResult[]): ReportSummary {
-  const decoded = runs.map((r) => decodeRun(r).decisions);
+  const decoded = runs.map(runDecisions);
   return {
     policies: runs.map((r) => r.policy),
     steps: scenarioSteps(runs),

@@ -1,7 +1,7 @@
 // Hand-made runs for the report tests, with traces encoded by the engine's own
 // Trace recorder (so the report decodes them exactly as it decodes real runs).
 
-import type { Diagnostic, PolicyId } from '../../core/lang/ast';
+import type { Diagnostic } from '../../core/lang/ast';
 import { REASON_CODES, type FaultDecision, type FaultType, type ReasonCode, type RunResult, type StepRecord } from '../../core/mm/api';
 import { DECISIONS, EV, EvidenceScratch, FAULT_LEVELS, FAULT_TYPES, Trace } from '../../core/mm/trace';
 import type { ReportInput } from '../../core/report/index';
@@ -143,22 +143,4 @@ export function hostileInput(): ReportInput {
     version: HOSTILE,
     diagnostics,
   });
-}
-
-/**
- * 262,144 write faults per policy (1 GiB of PTE-mapped THP written page by
- * page after the child exited): v6.9 copies every page, v6.15 reuses them.
- */
-export function largeRun(policy: PolicyId, pages = 262144): RunResult {
-  const run = pteThpRun(policy === 'v6.15' ? 'v6.15' : 'v6.9');
-  const reuse = policy === 'v6.15';
-  const faults: FaultSpec[] = [];
-  for (let p = 0; p < pages; p++) {
-    faults.push(
-      reuse
-        ? { step: 7, process: 'P0', page: p, type: 'wp', level: 'pte', decision: 'reuse', reason: 'REUSE_ALL_MAPPINGS_OURS', rule: 'wp_can_reuse_anon_folio (v6.15)' }
-        : { step: 7, process: 'P0', page: p, type: 'wp', level: 'pte', decision: 'copy', reason: 'COPY_LARGE_FOLIO', rule: 'wp_can_reuse_anon_folio (v6.9)' },
-    );
-  }
-  return { ...run, policy, trace: buildTrace(['P0', 'P1'], faults) };
 }

@@ -136,30 +136,44 @@ type Shape =
   | { recordOf: Shape }
   | { object: Record<string, Shape>; optional?: Record<string, Shape> };
 
-export function validate(value: unknown, shape: Shape, path = '$'): string[] {
-  if (shape === 'any') return [];
+/** Paths where `value` does not have `shape` (the first 20). */
+export function validate(value: unknown, shape: Shape): string[] {
+  const errors: string[] = [];
+  check(value, shape, '$', errors);
+  return errors;
+}
+
+function check(value: unknown, shape: Shape, path: string, errors: string[]): void {
+  if (errors.length >= 20 || shape === 'any') return;
   if (typeof shape === 'string') {
     const ok = shape === 'null' ? value === null : typeof value === shape && (shape !== 'number' || Number.isFinite(value));
-    return ok ? [] : [`${path}: expected ${shape}, got ${JSON.stringify(value)?.slice(0, 60)}`];
+    if (!ok) errors.push(`${path}: expected ${shape}, got ${JSON.stringify(value)?.slice(0, 60)}`);
+    return;
   }
   if ('oneOf' in shape) {
-    const all = shape.oneOf.map((s) => validate(value, s, path));
-    return all.some((e) => e.length === 0) ? [] : [`${path}: matches none of ${shape.oneOf.length} shapes (${all.map((e) => e[0]).join('; ')})`];
+    const tries = shape.oneOf.map((s) => validate(value, s));
+    if (!tries.some((e) => e.length === 0)) errors.push(`${path}: matches none of ${shape.oneOf.length} shapes (${tries.map((e) => e[0]).join('; ')})`);
+    return;
   }
   if ('arrayOf' in shape) {
-    if (!Array.isArray(value)) return [`${path}: expected an array`];
-    return value.flatMap((v, i) => validate(v, shape.arrayOf, `${path}[${i}]`));
+    if (!Array.isArray(value)) errors.push(`${path}: expected an array`);
+    else for (let i = 0; i < value.length; i++) check(value[i], shape.arrayOf, `${path}[${i}]`, errors);
+    return;
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return [`${path}: expected an object`];
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    errors.push(`${path}: expected an object`);
+    return;
+  }
   const obj = value as Record<string, unknown>;
-  if ('recordOf' in shape) return Object.entries(obj).flatMap(([k, v]) => validate(v, shape.recordOf, `${path}.${k}`));
-  const errors: string[] = [];
+  if ('recordOf' in shape) {
+    for (const k of Object.keys(obj)) check(obj[k], shape.recordOf, `${path}.${k}`, errors);
+    return;
+  }
   for (const [k, s] of Object.entries(shape.object)) {
     if (!(k in obj)) errors.push(`${path}.${k}: missing`);
-    else errors.push(...validate(obj[k], s, `${path}.${k}`));
+    else check(obj[k], s, `${path}.${k}`, errors);
   }
-  for (const [k, s] of Object.entries(shape.optional ?? {})) if (k in obj) errors.push(...validate(obj[k], s, `${path}.${k}`));
-  return errors;
+  for (const [k, s] of Object.entries(shape.optional ?? {})) if (k in obj) check(obj[k], s, `${path}.${k}`, errors);
 }
 
 const diagnostic: Shape = {
@@ -195,6 +209,7 @@ export const CLI_DOCUMENT: Shape = {
 };
 
 const rows: Shape = { object: { fields: { arrayOf: 'string' }, rows: { arrayOf: { arrayOf: { oneOf: ['number', 'string', 'null'] } } } } };
+const decisionRows: Shape = { object: { ...(rows as { object: Record<string, Shape> }).object, rules: { arrayOf: 'string' } } };
 const numbers: Shape = { arrayOf: 'number' };
 
 /** docs/reports.md "JSON": the command line's document plus `report`. */
@@ -231,7 +246,7 @@ export const REPORT_DOCUMENT: Shape = {
               },
               invariants: { arrayOf: { object: { step: 'number', line: 'number', invariant: 'string', message: 'string', policyDefect: 'boolean' } } },
               timeline: { object: { memUsed: numbers, pgfault: numbers, pgreuse: numbers, cowCopies: numbers, violations: numbers } },
-              decisions: rows,
+              decisions: decisionRows,
               events: rows,
             },
             optional: { stopped: { object: { reason: 'string', message: 'string', atStep: 'number' } } },
