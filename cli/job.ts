@@ -2,7 +2,7 @@
 // run) execute under each policy, reduced to plain data that crosses a worker
 // boundary and prints in input order.
 import type { Diagnostic, PolicyId, Scenario } from '../core/lang/ast';
-import { analyze } from '../core/lang/checker';
+import { analyze, EMPTY_SCENARIO } from '../core/lang/checker';
 import type { Counters, ProcessCounters, RunResult } from '../core/mm/api';
 import { runAll, scenarioPolicies } from '../core/mm/index';
 import { readScenarioFile } from './files';
@@ -52,7 +52,11 @@ export function analyzeFile(file: string): Analyzed {
   const read = readScenarioFile(file);
   if ('error' in read) return { report: { file, error: read.error, diagnostics: [], runs: [] } };
   const { scenario, diagnostics } = analyze(read.text, file);
-  return { report: { file, scenario: scenario.header.title?.value ?? baseName(file), diagnostics, runs: [] }, text: read.text, scenario };
+  const report: FileReport = { file, scenario: scenario.header.title?.value ?? baseName(file), diagnostics, runs: [] };
+  // The editor only warns about an empty document; on the command line it is an unusable file.
+  const empty = diagnostics.find((d) => d.code === EMPTY_SCENARIO);
+  if (empty) report.error = empty.message;
+  return { report, text: read.text, scenario };
 }
 
 export const hasErrors = (r: FileReport) => r.error !== undefined || r.diagnostics.some((d) => d.severity === 'error');

@@ -59,6 +59,10 @@ export interface Scope {
   handles: Map<string, HandleInfo>;
 }
 
+/** Code of the warning for a file with no steps and no expectations (the command line refuses such a file). */
+export const EMPTY_SCENARIO = 'empty-scenario';
+const EMPTY_MESSAGE = 'nothing to run: the file has no steps and no expectations (empty); a scenario starts with a step such as "P0: mmap A 4K"';
+
 export interface CheckOptions {
   /** Names introduced by statements that failed to parse: never reported as unknown. */
   brokenNames?: ReadonlySet<string>;
@@ -87,7 +91,13 @@ export function analyze(source: string, file: string): { scenario: Scenario; dia
   const parsed = parseScenarioDetailed(source, file);
   const fatal = parsed.diagnostics.some((d) => d.code === 'binary-file' || d.code === 'file-too-large');
   const checked = fatal ? [] : checkScenario(parsed.scenario, { brokenNames: parsed.brokenNames });
-  return { scenario: parsed.scenario, diagnostics: [...parsed.diagnostics, ...checked].sort(byPosition) };
+  const diagnostics = [...parsed.diagnostics, ...checked];
+  // A file with nothing to run is legal (a new document) but worth saying: it would "pass" silently.
+  const { steps, expectations } = parsed.scenario;
+  if (steps.length === 0 && expectations.length === 0 && !diagnostics.some((d) => d.severity === 'error')) {
+    diagnostics.push({ line: 1, col: 1, endLine: 1, endCol: 1, severity: 'warning', code: EMPTY_SCENARIO, message: EMPTY_MESSAGE });
+  }
+  return { scenario: parsed.scenario, diagnostics: diagnostics.sort(byPosition) };
 }
 
 /** The scope before the first step at or after `line` (after every step when `line` is past them). */

@@ -102,6 +102,7 @@ describe('foliolab check', () => {
       'binary.mms: error: this looks like a binary file (a NUL byte at offset 4); a scenario is UTF-8 text',
       'latin1.mms: error: is not valid UTF-8 text (first bad byte at offset 5); save it as UTF-8',
       'huge.mms: error: file is too large (9.0 MiB); the limit is 8.0 MiB',
+      'empty.mms: error: nothing to run: the file has no steps and no expectations (empty); a scenario starts with a step such as "P0: mmap A 4K"',
       '',
     ]);
     expect(r.err).not.toMatch(/\bat .*:\d+:\d+\)?$/m);

@@ -80,7 +80,7 @@ describe('checker: ranges and sizes', () => {
   });
   it('write bytes', () => expect(diagsWith('P0: write A 256')).toEqual(['3:1-16 error bad-byte: byte 256 is out of range; write a value from 0 to 255 (0x00 to 0xff)']));
   it('THP sizes, memory and swap', () => {
-    expect(diags('thp 8K=always 2M=never 48K=always 4M=never 2M=always\nmemory 5000\nswap 128G')).toEqual([
+    expect(diags('thp 8K=always 2M=never 48K=always 4M=never 2M=always\nmemory 5000\nswap 128G\nP0: exit')).toEqual([
       '1:5-14 error bad-thp-size: THP size 8K is not a power of two from 16K to 2M; valid sizes: 16K, 32K, 64K, 128K, 256K, 512K, 1M, 2M',
       '1:24-34 error bad-thp-size: THP size 48K is not a power of two from 16K to 2M; valid sizes: 16K, 32K, 64K, 128K, 256K, 512K, 1M, 2M',
       '1:35-43 error bad-thp-size: THP size 4M is not a power of two from 16K to 2M; valid sizes: 16K, 32K, 64K, 128K, 256K, 512K, 1M, 2M',
@@ -93,7 +93,7 @@ describe('checker: ranges and sizes', () => {
 
 describe('checker: policies and expectations', () => {
   it('unknown policy ids list every valid one', () => {
-    expect(diags('policies v6.8 ideal')).toEqual([
+    expect(diags('policies v6.8 ideal\nP0: exit')).toEqual([
       `1:10-14 error unknown-policy: unknown policy "v6.8" (did you mean "v6.7"?); expected one of ${ALL_POLICIES.join(', ')}`,
     ]);
   });
@@ -122,6 +122,19 @@ describe('checker: policies and expectations', () => {
     expect(diagsWith('P0: fork P1\nexpect P0 A[0..4].pfn == P1 A[0..8].pfn\nexpect P0 A[0..4].pfn == P1 A[4..8].pfn')).toEqual([
       '4:8-40 error range-length-mismatch: the two ranges have 4 and 8 pages; page properties are compared page by page, so both sides need the same number of pages',
     ]);
+  });
+});
+
+describe('checker: an empty file', () => {
+  it('warns that there is nothing to run, at 1:1', () => {
+    const want = '1:1-1 warning empty-scenario: nothing to run: the file has no steps and no expectations (empty); a scenario starts with a step such as "P0: mmap A 4K"';
+    for (const src of ['', '\n\n  \n', '# only a comment\n', 'scenario "header only"\npolicies v6.7']) expect(diags(src)).toEqual([want]);
+  });
+  it('not when there is a step, an expectation, or an error already reported', () => {
+    expect(diags('P0: exit')).toEqual([]);
+    expect(diags('expect pgfault == 0')).toEqual([]);
+    expect(diags('P0: mmap A 2m').map((d) => d.split(' ')[2])).toEqual(['bad-size:']);
+    expect(diags('policies v6.8').map((d) => d.split(' ')[2])).toEqual(['unknown-policy:']);
   });
 });
 
@@ -169,7 +182,7 @@ describe('checker: the remaining error kinds', () => {
       '5:11-12 error pipe-released: pipe Y was already released at line 4; close it only once',
       '7:11-12 error not-a-pipe: Z is a pin (line 6), not a pipe; unpin Z releases it',
     ]);
-    expect(diags('policies v6.7 v6.7')).toEqual(['1:15-19 warning duplicate-policy: policy v6.7 is listed twice; it runs once']);
+    expect(diags('policies v6.7 v6.7\nP0: exit')).toEqual(['1:15-19 warning duplicate-policy: policy v6.7 is listed twice; it runs once']);
     const forks = Array.from({ length: 4096 }, (_, i) => `P0: fork C${i}`).join('\n');
     expect(diags(forks)).toEqual(['4096:10-15 error limit-exceeded: too many processes; the limit is 4096']);
   });
