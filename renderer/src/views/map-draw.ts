@@ -55,7 +55,7 @@ export function drawMap(
   selected = -1,
 ): void {
   const { cols, cellPx, firstRow, width, height } = view;
-  out.fill(lut.background);
+  const bg = lut.background;
   const big = cellPx >= BIG_CELL_PX;
   const table = big ? lut.fill : lut.fillSmall;
   const drawCols = Math.min(cols, Math.floor(width / cellPx));
@@ -64,65 +64,63 @@ export function drawMap(
   const q = Math.max(1, Math.floor(cellPx / 3));
   const HEAD = CELL.FOLIO_HEAD;
 
-  for (let y0 = 0, row = firstRow; y0 < height; y0 += cellPx, row++) {
+  // Each pixel is written once where possible (no clearing pass first): a full redraw is one pass.
+  let y0 = 0;
+  for (let row = firstRow; y0 < height; y0 += cellPx, row++) {
     const rowStart = row * cols;
     if (rowStart >= totalPages) break;
+    const line = y0 * width;
+    const lineEnd = line + width;
+    const rows = Math.min(cellPx, height - y0);
     const first = Math.max(rowStart, cellsFrom);
     const last = Math.min(rowStart + drawCols, totalPages, cellsTo);
-    if (first >= last) continue;
-    const line = y0 * width;
+    if (first >= last) {
+      out.fill(bg, line, line + rows * width);
+      continue;
+    }
+    const x0 = (first - rowStart) * cellPx;
+    out.fill(bg, line, line + x0);
     if (!big) {
-      drawSmallRow(out, line, width, height - y0, cellPx, table, cells, first - cellsFrom, last - cellsFrom, (first - rowStart) * cellPx);
+      let o = line + x0;
+      if (cellPx === 1) {
+        // The hot loop of a zoomed-out million-page map: one lookup per pixel.
+        for (let i = first - cellsFrom, end = last - cellsFrom; i < end; i++) out[o++] = table[cells[i]];
+      } else {
+        for (let i = first - cellsFrom, end = last - cellsFrom; i < end; i++) {
+          const colour = table[cells[i]];
+          for (let k = 0; k < cellPx; k++) out[o++] = colour;
+        }
+      }
+      out.fill(bg, o, lineEnd);
+      for (let dy = 1; dy < rows; dy++) out.copyWithin(line + dy * width, line, lineEnd);
       continue;
     }
     let marks = false;
-    for (let p = first, o = line + (first - rowStart) * cellPx; p < last; p++, o += cellPx) {
+    let o = line + x0;
+    for (let p = first; p < last; p++, o += cellPx) {
       const cell = cells[p - cellsFrom];
       const colour = table[cell];
       for (let k = 0; k < cellPx - 1; k++) out[o + k] = colour;
+      out[o + cellPx - 1] = bg; // the gap on the right
       if (cell & HEAD) out[o] = lut.boundary;
       if (lut.mark[cell] !== 0) marks = true;
     }
-    const rows = Math.min(cellPx - 1, height - y0);
-    const lineEnd = line + width;
-    for (let dy = 1; dy < rows; dy++) out.copyWithin(line + dy * width, line, lineEnd);
+    out.fill(bg, o, lineEnd);
+    const filled = Math.min(cellPx - 1, rows);
+    for (let dy = 1; dy < filled; dy++) out.copyWithin(line + dy * width, line, lineEnd);
+    if (rows === cellPx) out.fill(bg, line + (cellPx - 1) * width, line + cellPx * width); // the gap below
     if (marks) {
-      for (let p = first, x = (first - rowStart) * cellPx; p < last; p++, x += cellPx) {
+      for (let p = first, x = x0; p < last; p++, x += cellPx) {
         const mark = lut.mark[cells[p - cellsFrom]];
         if (mark === 0) continue;
-        for (let dy = q; dy < Math.min(cellPx - 1 - q, rows); dy++) {
+        for (let dy = q; dy < Math.min(cellPx - 1 - q, filled); dy++) {
           out.fill(mark, line + dy * width + x + q, line + dy * width + x + cellPx - 1 - q);
         }
       }
     }
   }
+  out.fill(bg, Math.min(y0, height) * width); // below the mapping's end
   if (selected >= 0 && selected < totalPages) outlinePage(out, view, selected, lut.highlight);
-}
-
-function drawSmallRow(
-  out: Uint32Array,
-  line: number,
-  width: number,
-  heightLeft: number,
-  cellPx: number,
-  table: Uint32Array,
-  cells: Uint8Array,
-  from: number,
-  to: number,
-  x0: number,
-): void {
-  let o = line + x0;
-  if (cellPx === 1) {
-    // The hot loop of a zoomed-out million-page map: one lookup per pixel.
-    for (let i = from; i < to; i++) out[o++] = table[cells[i]];
-    return;
-  }
-  for (let i = from; i < to; i++) {
-    const colour = table[cells[i]];
-    for (let k = 0; k < cellPx; k++) out[o++] = colour;
-  }
-  const rows = Math.min(cellPx, heightLeft);
-  for (let dy = 1; dy < rows; dy++) out.copyWithin(line + dy * width + x0, line + x0, o);
 }
 
 /** A 1-pixel rectangle around the page's cell (outside it when cells are small). */

@@ -20,7 +20,8 @@ const X = CELL.ANON_EXCLUSIVE;
 const H = CELL.FOLIO_HEAD;
 
 function draw(view: MapView, cells: number[], from = 0, total = cells.length, selected = -1): Uint32Array {
-  const out = new Uint32Array(view.width * view.height);
+  // Junk first: a redraw must write every pixel (the buffer is reused between frames).
+  const out = new Uint32Array(view.width * view.height).fill(0xdeadbeef);
   drawMap(out, view, Uint8Array.from(cells), from, total, lut, selected);
   return out;
 }
@@ -95,6 +96,20 @@ describe('drawMap', () => {
     for (let x = 0; x < 12; x++) expect(at(x, 3)).toBe(lut.background); // bottom gap
     expect(at(9, 1)).toBe(lut.mark[P | CELL.PINNED]);
     expect(at(10, 2)).toBe(lut.fill[P | CELL.PINNED]);
+  });
+
+  it('draws big cells up to the mapping end and the background around them', () => {
+    const cells = [P, P, P];
+    const out = draw({ cols: 2, cellPx: 4, firstRow: 0, width: 10, height: 10 }, cells);
+    const at = (x: number, y: number) => out[y * 10 + x];
+    const fill = lut.fill[P];
+    expect([0, 1, 2, 4, 5, 6].map((x) => at(x, 0))).toEqual(Array(6).fill(fill));
+    expect([3, 7, 8, 9].map((x) => at(x, 0))).toEqual(Array(4).fill(lut.background));
+    expect(at(0, 6)).toBe(fill); // page 2, second row
+    expect(at(4, 6)).toBe(lut.background); // no page 3
+    expect(at(0, 7)).toBe(lut.background); // gap below
+    expect([...out.slice(80)]).toEqual(Array(20).fill(lut.background)); // past the end, clipped row
+    expect(out.includes(0xdeadbeef)).toBe(false);
   });
 
   it('outlines the selected page', () => {
