@@ -209,7 +209,7 @@ export function checkCase(source: string, policies: readonly PolicyId[] = ALL_PO
 }
 
 /**
- * Time travel over the same run (the views' path): a session answers every query at
+ * Time travel over the same run (the views' path): the run is deterministic, a session answers every query at
  * the start, a random step and the end without throwing, cells have the asked
  * length, and with no violation in the run each page reads what POSIX says.
  */
@@ -217,7 +217,12 @@ export function checkViews(source: string, policy: PolicyId, r: Rand): CaseProbl
   const out: CaseProblem[] = [];
   const add = (kind: string, detail: string) => out.push({ policy, kind, detail });
   try {
-    const session = createSession(analyze(source, 'fuzz.mms').scenario, policy);
+    const scenario = analyze(source, 'fuzz.mms').scenario;
+    const session = createSession(scenario, policy);
+    // Deterministic: a second run gives the same counters, step errors and trace length.
+    const again = runScenario(scenario, policy);
+    const digest = (x: RunResult) => JSON.stringify([x.counters, x.steps.map((st) => st.error ?? ''), x.trace.length, x.stopped?.reason]);
+    if (digest(again) !== digest(session.result)) add('not deterministic', `two runs of the same scenario differ: ${digest(session.result).slice(0, 200)} vs ${digest(again).slice(0, 200)}`);
     const n = session.result.steps.length;
     const clean = session.result.violations.length === 0;
     for (const step of [-1, int(r, Math.max(1, n)), n - 1]) {

@@ -22,7 +22,7 @@ describe('engine fuzz: random operation sequences under every policy', () => {
     );
   });
 
-  it('100 seeded sequences through sessions (time travel): every query answers, pages read what POSIX says', () => {
+  it('100 seeded sequences through sessions (time travel): deterministic, every query answers, pages read what POSIX says', () => {
     const r = mulberry32(20261128);
     for (let i = 0; i < 100; i++) {
       const src = generateScenario(r);
