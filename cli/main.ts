@@ -13,7 +13,7 @@ import { didYouMean } from '../core/lang/text';
 import { version } from '../package.json';
 import { helpText, parseArgs, UsageError, type CommandSpec, type ParsedArgs } from './args';
 import { describeFsError } from './files';
-import { writeFileAtomic } from './report';
+import { reportRequest, writeFileAtomic, writeRunReport } from './report';
 import { analyzeFile, hasErrors, type FileReport } from './job';
 import { humanReport, jsonDocument, problemLines, summaryLine } from './output';
 import { runFiles } from './pool';
@@ -27,6 +27,8 @@ const RUN: CommandSpec = {
   options: [
     { name: '--policy', value: 'ID', repeat: true, help: `run only this policy (repeatable): ${ALL_POLICIES.join(', ')}` },
     { name: '--json', help: 'print one JSON document on standard output' },
+    { name: '--report', value: 'FILE', help: 'also write a report of the run (one scenario): html, md, json or csv, from the extension; PDF comes from the app' },
+    { name: '--report-format', value: 'FORMAT', help: 'the report format whatever the extension: html, md, json or csv' },
   ],
 };
 const CHECK: CommandSpec = {
@@ -113,11 +115,16 @@ async function run(args: ParsedArgs): Promise<number> {
     return 2;
   }
   const json = args.options.get('--json') === true;
+  const report = reportRequest(args.files, values(args, '--report')[0], values(args, '--report-format')[0]);
+  if ('error' in report) {
+    err(`foliolab run: ${report.error}\n`);
+    return 2;
+  }
   const progress = process.stderr.isTTY && args.files.length > 1;
   const clearProgress = () => progress && err('\r\x1b[K');
   const reports = await runFiles(
     args.files,
-    { policies: policies.length ? (policies as PolicyId[]) : undefined },
+    { policies: policies.length ? (policies as PolicyId[]) : undefined, keepResults: report.path !== undefined },
     (r) => {
       clearProgress();
       for (const line of problemLines(r)) err(`${line}\n`);
@@ -128,6 +135,13 @@ async function run(args: ParsedArgs): Promise<number> {
   clearProgress();
   if (json) out(jsonDocument(reports));
   else if (reports.length > 1) out(summaryLine(reports));
+  if (report.path && report.format) {
+    const problem = await writeRunReport(reports[0], report.path, report.format, version);
+    if (problem) {
+      err(`foliolab run: ${problem}\n`);
+      return 2;
+    }
+  }
   return exitStatus(reports);
 }
 

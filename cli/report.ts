@@ -6,10 +6,9 @@
 import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import type { PolicyId } from '../core/lang/ast';
-import type { RunResult } from '../core/mm/api';
 import { createSession } from '../core/mm/index';
 import { mapImagesFromState, REPORT_TEXT_FORMATS, renderReportParts, type MapImage, type ReportInput, type ReportTextFormat } from '../core/report/index';
-import { analyzeFile, hasErrors, policiesFor } from './job';
+import { analyzeFile, runFile, type FileReport } from './job';
 
 const EXTENSIONS: Record<string, ReportTextFormat> = {
   '.html': 'html',
@@ -113,28 +112,26 @@ export function reportRequest(files: string[], path: string | undefined, format:
 }
 
 /**
- * Everything a report shows for one scenario file: runs it under each policy
- * in this thread (the worker pool keeps only summaries) and, for a single
- * policy, reads the final memory map. Null when the file cannot be read.
+ * Everything a report shows for one file that `run` handled with
+ * `keepResults` (the scenario text and the engine's full results). For a
+ * single policy the final memory map is read from a fresh session of that
+ * policy (the results hold no state). Null when the file could not be read.
  */
-export function reportInputForFile(file: string, policies: PolicyId[] | undefined, version: string): ReportInput | null {
-  const { report, text, scenario } = analyzeFile(file);
-  if (text === undefined || !scenario) return null;
-  const runs: RunResult[] = [];
+export function reportInputFromFileReport(r: FileReport, version: string): ReportInput | null {
+  if (r.error !== undefined) return null;
+  const { text, scenario } = r.source !== undefined && r.results?.length !== 1 ? { text: r.source, scenario: undefined } : analyzeFile(r.file);
+  if (text === undefined) return null;
+  const runs = r.results ?? [];
   let mapImages: MapImage[] | undefined;
-  if (!hasErrors(report)) {
-    const chosen = policiesFor(scenario, policies);
-    for (const policy of chosen) {
-      const session = createSession(scenario, policy, {});
-      runs.push(session.result);
-      if (chosen.length === 1) mapImages = mapImagesFromState(session.at(session.result.steps.length - 1));
-    }
+  if (runs.length === 1 && scenario) {
+    const session = createSession(scenario, runs[0].policy, {});
+    mapImages = mapImagesFromState(session.at(session.result.steps.length - 1));
   }
   return {
-    file: basename(file),
+    file: basename(r.file),
     source: text,
-    title: report.scenario ?? basename(file),
-    diagnostics: report.diagnostics,
+    title: r.scenario ?? basename(r.file),
+    diagnostics: r.diagnostics,
     runs,
     generatedAt: new Date(),
     version,
@@ -142,11 +139,16 @@ export function reportInputForFile(file: string, policies: PolicyId[] | undefine
   };
 }
 
-/** Runs `file` again for its report and writes it; the error to print, or null when written. */
-export async function writeRunReport(file: string, policies: PolicyId[] | undefined, path: string, format: ReportTextFormat, version: string): Promise<string | null> {
+/** Runs one scenario file and gathers its report (tests and tools; `foliolab run` reuses its own run). */
+export function reportInputForFile(file: string, policies: PolicyId[] | undefined, version: string): ReportInput | null {
+  return reportInputFromFileReport(runFile(file, { policies, keepResults: true }), version);
+}
+
+/** Writes the report of a file `run` handled; the error to print, or null when written. */
+export async function writeRunReport(r: FileReport, path: string, format: ReportTextFormat, version: string): Promise<string | null> {
   try {
-    const input = reportInputForFile(file, policies, version);
-    if (!input) return `${path}: no report written: ${file} could not be read`;
+    const input = reportInputFromFileReport(r, version);
+    if (!input) return `${path}: no report written: ${r.file} could not be read`;
     await writeReport(path, format, input);
     return null;
   } catch (err) {

@@ -71,7 +71,7 @@ describe('foliolab: help, version, usage errors', () => {
   it('bad usage exits 2 with one clear line', () => {
     expect(foliolab()).toMatchObject({ code: 2 });
     expect(foliolab('runn', 'x.mms')).toMatchObject({ code: 2, err: 'foliolab: unknown command "runn" (did you mean "run"?); commands: run, check, fmt (foliolab --help)\n' });
-    expect(foliolab('run', '--jsno', 'pass.mms')).toMatchObject({ code: 2, err: 'foliolab run: unknown option --jsno for "foliolab run" (did you mean "--json"?); options: --policy, --json, --help\n' });
+    expect(foliolab('run', '--jsno', 'pass.mms')).toMatchObject({ code: 2, err: 'foliolab run: unknown option --jsno for "foliolab run" (did you mean "--json"?); options: --policy, --json, --report, --report-format, --help\n' });
     expect(foliolab('run', 'pass.mms', '--policy')).toMatchObject({ code: 2, err: 'foliolab run: --policy needs a value: --policy ID\n' });
     expect(foliolab('run', 'pass.mms', '--policy', 'v6.8')).toMatchObject({ code: 2, err: 'foliolab run: unknown policy "v6.8" (did you mean "v6.7"?); expected one of v6.7, v6.9, rmapid, v6.15, ideal\n' });
     expect(foliolab('check').code).toBe(2);
