@@ -9,12 +9,14 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CELL } from '../../core/mm/api';
+import { reportInputForFile } from '../../cli/report';
 import { renderReport, type ReportInput } from '../../core/report/index';
-import { hostileInput, input, pteThpRun } from '../report/fixtures';
+import { hostileInput } from '../report/fixtures';
 import { launch } from './browser';
 
 const shots = resolve(__dirname, '../../test-results/screenshots');
+/** The seed patch's story under every policy: a real run of an example. */
+const example = resolve(__dirname, '../../examples/seed-pte-thp-child-exits.mms');
 const dir = mkdtempSync(join(tmpdir(), 'foliolab-report-'));
 let context: BrowserContext;
 
@@ -61,7 +63,9 @@ function expectNoRequestBeyond(o: Opened) {
 
 describe('HTML report in Chromium', () => {
   it('loads nothing, runs nothing and renders its charts', async () => {
-    const o = await open('report.html', input([pteThpRun('v6.9'), pteThpRun('v6.15')]));
+    const report = reportInputForFile(example, undefined, '0.0.0-e2e')!;
+    expect(report.runs.map((r) => r.policy)).toEqual(['v6.7', 'v6.9', 'rmapid', 'v6.15']);
+    const o = await open('report.html', report);
     expectNoRequestBeyond(o);
     expect(o.problems).toEqual([]);
     // Page-side code as text: the node tsconfig has no DOM types.
@@ -71,13 +75,13 @@ describe('HTML report in Chromium', () => {
         const lines = [...s.querySelectorAll('polyline')].map((p) => p.getBBox());
         return { width: box.width, height: box.height, lines: lines.length, lineWidths: lines.map((b) => b.width) };
       })`);
-    expect(charts).toHaveLength(3);
+    expect(charts).toHaveLength(1 + 4);
     for (const c of charts) {
       expect(c.width).toBeGreaterThan(400);
       expect(c.height).toBeGreaterThan(150);
       for (const w of c.lineWidths) expect(w).toBeGreaterThan(300); // each series spans the steps
     }
-    expect(charts.map((c) => c.lines)).toEqual([2, 2, 2]);
+    expect(charts.map((c) => c.lines)).toEqual([4, 2, 2, 2, 2]);
     await o.page.screenshot({ path: join(shots, 'report.png'), fullPage: true });
     await o.page.locator('#charts').screenshot({ path: join(shots, 'report-charts.png') });
     // The print stylesheet applies and Chromium prints it (the app's PDF path).
@@ -103,14 +107,7 @@ describe('HTML report in Chromium', () => {
   });
 
   it('draws the final memory map of a single-policy run', async () => {
-    const pages = 1024;
-    const cells = new Uint8Array(pages).map((_, i) =>
-      i < 512 ? CELL.PRESENT | CELL.WRITABLE | CELL.ANON_EXCLUSIVE | (i === 0 ? CELL.FOLIO_HEAD : 0) : i < 768 ? CELL.PRESENT | CELL.SHARED : 0,
-    );
-    const o = await open(
-      'single.html',
-      input([pteThpRun('v6.15')], { mapImages: [{ process: 'P0', mapping: 'A', start: 0x10000000, pages, pagesPerCell: 1, cells }] }),
-    );
+    const o = await open('single.html', reportInputForFile(example, ['v6.15'], '0.0.0-e2e')!);
     expectNoRequestBeyond(o);
     expect(o.problems).toEqual([]);
     const map: { width: number; height: number; fills: string[] } = await o.page.evaluate(`(() => {
@@ -119,9 +116,10 @@ describe('HTML report in Chromium', () => {
       return { width: s.getBoundingClientRect().width, height: s.getBoundingClientRect().height, fills: [...new Set(fills)] };
     })()`);
     expect(map.width).toBeGreaterThan(300);
-    expect(map.height).toBeGreaterThan(80);
-    // writable exclusive (green), read-only shared (orange), not present (grey)
-    expect(map.fills.sort()).toEqual(['rgb(227, 229, 232)', 'rgb(239, 138, 0)', 'rgb(46, 157, 82)']);
+    expect(map.height).toBeGreaterThan(40);
+    // P0's THP after the reuse: page 5 writable and PageAnonExclusive (green), the other
+    // 511 pages read-only, mapped once, not PageAnonExclusive (yellow).
+    expect(map.fills.sort()).toEqual(['rgb(212, 177, 6)', 'rgb(46, 157, 82)']);
     await o.page.locator('#memory-map').screenshot({ path: join(shots, 'report-memory-map.png') });
     await o.page.close();
   });
