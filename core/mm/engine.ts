@@ -218,7 +218,7 @@ export class Engine {
         break;
       case 'split': {
         const refused: string[] = [];
-        for (const f of foliosIn(k, mm, r.s, r.e)) {
+        for (const f of foliosIn(k, mm, r.s, r.e).keys()) {
           if (k.mem.fPfn[f] < 0) continue;
           const why = splitFolio(k, f);
           if (why !== null) refused.push(why);

@@ -25,7 +25,7 @@ import {
   VM_SOFTDIRTY,
   ZERO_PFN,
 } from './constants';
-import { type Kernel, StopRun } from './kernel';
+import type { Kernel } from './kernel';
 import type { Mm } from './mm';
 import { PteTable } from './pagetable';
 import { verdictReason, verdictRule } from './policies/types';
@@ -57,10 +57,6 @@ const isReuse = (reason: number): boolean => reason >= REUSE_FIRST && reason <= 
 
 function record(k: Kernel, mm: Mm, vma: Vma, vpn: number, pfn: number, order: number, type: number, level: number, decision: number, reason: number, rule: number): void {
   k.trace.fault(k.step, mm.index, k.vmaName(vma), vpn - vma.base, vpn, pfn, order, type, level, decision, reason, rule, k.ev);
-}
-
-function oom(what: string): never {
-  throw new StopRun('out-of-memory', `out of simulated memory: ${what}`);
 }
 
 /** Is folio order `order` enabled for this VMA by the `thp` header and the VMA flags? */
@@ -186,7 +182,7 @@ function doAnonymousPage(k: Kernel, mm: Mm, vma: Vma, vpn: number, t: PteTable, 
     }
   }
   if (f < 0) f = allocAnonFolio(k, 0);
-  if (f < 0) oom(`order-0 page for ${vma.name}[${vpn - vma.base}]`);
+  if (f < 0) k.oom(`order-0 page for ${vma.name}[${vpn - vma.base}]`);
   const m = k.mem;
   const nr = 1 << order;
   const pfn = m.fPfn[f];
@@ -309,7 +305,7 @@ function wpPageCopy(k: Kernel, mm: Mm, vma: Vma, vpn: number, t: PteTable, oldF:
   const oldPfn = t.pfn[i];
   const oldFlags = t.flags[i];
   const nf = allocAnonFolio(k, 0);
-  if (nf < 0) oom(`copy of ${vma.name}[${vpn - vma.base}]`);
+  if (nf < 0) k.oom(`copy of ${vma.name}[${vpn - vma.base}]`);
   const npfn = m.fPfn[nf];
   m.frData[npfn] = m.frData[oldPfn];
   m.fRef[nf] = 1;
@@ -347,7 +343,7 @@ function doSwapPage(k: Kernel, mm: Mm, vma: Vma, vpn: number, t: PteTable, kind:
   let decision = D_REUSE;
   if (f < 0) {
     f = allocAnonFolio(k, 0);
-    if (f < 0) oom(`swap-in of ${vma.name}[${vpn - vma.base}]`);
+    if (f < 0) k.oom(`swap-in of ${vma.name}[${vpn - vma.base}]`);
     m.frData[m.fPfn[f]] = s.data[slot];
     addToSwapcache(k, f, slot);
     k.stat.pswpin++;

@@ -26,6 +26,7 @@ import { Mm } from './mm';
 import { PteTable } from './pagetable';
 import { addPmd, addPtes, allocAnonFolio } from './rmap';
 import { splitHugePmd } from './split-pmd';
+import { exitMm } from './syscalls';
 import { EV } from './trace';
 import type { Vma } from './vma';
 
@@ -43,12 +44,21 @@ export function forkMm(k: Kernel, parent: Mm, childName: string): Mm {
   k.mms.push(child);
   k.byName.set(childName, child);
   k.processNames.push(childName);
-  for (const vma of parent.vmas) {
-    if (vma.flags & VM_DONTCOPY) continue;
-    child.vmas.push({ ...vma });
-    if (vma.flags & VM_WIPEONFORK) continue; // the child gets fresh zero pages
-    copyLogical(parent, child, vma);
-    copyPageRange(k, parent, child, vma);
+  try {
+    for (const vma of parent.vmas) {
+      if (vma.flags & VM_DONTCOPY) continue;
+      child.vmas.push({ ...vma });
+      if (vma.flags & VM_WIPEONFORK) continue; // the child gets fresh zero pages
+      copyLogical(parent, child, vma);
+      copyPageRange(k, parent, child, vma);
+    }
+  } catch (err) {
+    if (!(err instanceof StopRun) || err.reason !== 'out-of-memory') throw err;
+    // dup_mmap failed: the half-built mm is torn down (fork() would return
+    // ENOMEM); like every out-of-memory, it also ends the run.
+    exitMm(k, child);
+    k.byName.delete(childName);
+    throw err;
   }
   for (const pipe of k.pipes.values()) if (pipe.holders.has(parent)) pipe.holders.add(child);
   return child;
@@ -176,7 +186,7 @@ function dupPtes(k: Kernel, child: Mm, f: number, pfn: number, n: number, pt: Pt
 function copyPresentPage(k: Kernel, child: Mm, vma: Vma, pfn: number, ct: PteTable, i: number, base: number): void {
   const m = k.mem;
   const nf = allocAnonFolio(k, 0);
-  if (nf < 0) throw new StopRun('out-of-memory', `out of simulated memory: eager fork copy of ${vma.name}[${base + i - vma.base}]`);
+  if (nf < 0) k.oom(`eager fork copy of ${vma.name}[${base + i - vma.base}]`);
   const npfn = m.fPfn[nf];
   m.frData[npfn] = m.frData[pfn];
   m.fRef[nf] = 1;

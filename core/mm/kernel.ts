@@ -2,7 +2,9 @@
 // current process, no global clock): physical memory, swap, the policy, the
 // mms, pins and pipes, counters, the trace and the oracle's findings.
 
+import { formatSize } from '../lang/text';
 import type { InvariantFailure, RunOptions, Violation, ViolationKind } from './api';
+import { FIRST_PFN } from './constants';
 import type { Mm } from './mm';
 import type { Vma } from './vma';
 import { PhysMem } from './physmem';
@@ -189,7 +191,9 @@ export class Kernel {
     this.note('invariant', null, `${invariant}: ${message}${policyDefect ? ` (defect of policy ${this.policy.id})` : ''}`);
   }
 
-  liveMms(): Mm[] {
-    return this.mms.filter((m) => m.alive);
+  /** Out of simulated memory: stop the run, saying which limit was hit. */
+  oom(what: string): never {
+    const size = formatSize((this.mem.limit - FIRST_PFN) * 4096);
+    throw new StopRun('out-of-memory', `out of simulated memory (memory ${size} is full): ${what}; raise "memory" in the header`);
   }
 }

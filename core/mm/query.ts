@@ -117,9 +117,10 @@ export class EngineQuery implements StateQuery {
 
   processes(): ProcessView[] {
     const k = this.k;
-    return k.mms.map((mm, i) => ({
+    // A child whose fork failed (ENOMEM) never existed.
+    return k.mms.filter((mm) => k.byName.get(mm.name) === mm).map((mm) => ({
       name: mm.name,
-      pid: i + 1,
+      pid: mm.index + 1,
       alive: mm.alive,
       parent: mm.parent,
       mmId: mm.mmId === 0 ? undefined : mm.mmId,

@@ -79,6 +79,6 @@ export function smaps(k: Kernel, mm: Mm): { rss: number; pss: number; uss: numbe
 
 export function processCounters(k: Kernel): Record<string, ProcessCounters> {
   const out: Record<string, ProcessCounters> = {};
-  for (const mm of k.mms) out[mm.name] = { pgfault: mm.pgfault, pgreuse: mm.pgreuse, cow_copies: mm.cowCopies, ...smaps(k, mm) };
+  for (const mm of k.mms) if (k.byName.get(mm.name) === mm) out[mm.name] = { pgfault: mm.pgfault, pgreuse: mm.pgreuse, cow_copies: mm.cowCopies, ...smaps(k, mm) };
   return out;
 }

@@ -6,7 +6,7 @@
 // unless a PageAnonExclusive page may be pinned (folio_try_share_anon_rmap_pte:
 // -EBUSY, the folio stays mapped). A fully unmapped folio is written out and freed.
 
-import { F_SWAPCACHE, FR_ANON_EXCLUSIVE, isZeroPfn, PMD_NR, PMD_TABLE, PTE_SOFT_DIRTY, PTE_SWAP, PTE_SWP_EXCLUSIVE } from './constants';
+import { F_SWAPCACHE, FR_ANON_EXCLUSIVE, isZeroPfn, PMD_NONE, PMD_NR, PMD_TABLE, PTE_SOFT_DIRTY, PTE_SWAP, PTE_SWP_EXCLUSIVE } from './constants';
 import { splitFolio } from './folio-split';
 import { folioMaybeDmaPinned } from './fork';
 import type { Kernel } from './kernel';
@@ -17,29 +17,25 @@ import { rmapWalk } from './rmap-walk';
 import { splitHugePmd } from './split-pmd';
 import { addToSwapcache } from './swapcache';
 
-/** Folios mapped in [s, e) of `mm`, in address order, each once. */
-export function foliosIn(k: Kernel, mm: Mm, s: number, e: number): number[] {
-  const seen = new Set<number>();
+/** Folios mapped in [s, e) of `mm`, in address order, with how many of their pages the range maps. */
+export function foliosIn(k: Kernel, mm: Mm, s: number, e: number): Map<number, number> {
+  const seen = new Map<number, number>();
   for (let vpn = s; vpn < e; vpn++) {
+    if (mm.pt.kind(vpn >>> 9) === PMD_NONE) {
+      vpn = ((vpn >>> 9) + 1) * PMD_NR - 1; // skip the empty PMD range
+      continue;
+    }
     const pfn = pfnAt(mm, vpn);
-    if (pfn >= 0 && !isZeroPfn(pfn)) seen.add(k.mem.frFolio[pfn]);
+    if (pfn < 0 || isZeroPfn(pfn)) continue;
+    const f = k.mem.frFolio[pfn];
+    seen.set(f, (seen.get(f) ?? 0) + 1);
   }
-  return [...seen];
-}
-
-function coveredBy(k: Kernel, mm: Mm, f: number, s: number, e: number): boolean {
-  const m = k.mem;
-  let inRange = 0;
-  for (let vpn = s; vpn < e; vpn++) {
-    const pfn = pfnAt(mm, vpn);
-    if (pfn >= 0 && !isZeroPfn(pfn) && m.frFolio[pfn] === f) inRange++;
-  }
-  return inRange === 1 << m.fOrder[f];
+  return seen;
 }
 
 export function pageoutRange(k: Kernel, mm: Mm, s: number, e: number): void {
   const m = k.mem;
-  for (const f0 of foliosIn(k, mm, s, e)) {
+  for (const [f0, pagesInRange] of foliosIn(k, mm, s, e)) {
     if (m.fPfn[f0] < 0) continue; // freed meanwhile
     const order = m.fOrder[f0];
     // Do not interfere with other mappings of this folio (folio_mapcount != nr_pages / maybe shared).
@@ -49,10 +45,10 @@ export function pageoutRange(k: Kernel, mm: Mm, s: number, e: number): void {
       continue;
     }
     let targets = [f0];
-    if (order > 0 && !coveredBy(k, mm, f0, s, e)) {
+    if (order > 0 && pagesInRange !== 1 << order) {
       const pfn = m.fPfn[f0];
       if (splitFolio(k, f0) !== null) continue;
-      const inRange = new Set(foliosIn(k, mm, s, e));
+      const inRange = foliosIn(k, mm, s, e);
       targets = [];
       for (let i = 0; i < 1 << order; i++) {
         const g = m.frFolio[pfn + i];
@@ -80,8 +76,6 @@ function reclaimFolio(k: Kernel, f: number): void {
       } else k.note('policy-note', null, `pageout: no free swap space for folio at pfn ${m.fPfn[f]}`);
       return;
     }
-    const pfn = m.fPfn[f];
-    for (let i = 0; i < nr; i++) s.data[first + i] = m.frData[pfn + i];
     addToSwapcache(k, f, first);
   }
   const pinned = folioMaybeDmaPinned(k, f);
@@ -100,8 +94,11 @@ function reclaimFolio(k: Kernel, f: number): void {
   }
   const pfn = m.fPfn[f];
   if (m.fMap[f] === 0 && m.fRef[f] === nr) {
-    // pageout() wrote the data at swapcache insertion; __remove_mapping drops the cache.
-    for (let i = 0; i < nr; i++) s.cache[first + i] = -1;
+    // pageout() writes the (possibly dirtied) folio now; __remove_mapping drops the cache.
+    for (let i = 0; i < nr; i++) {
+      s.data[first + i] = m.frData[pfn + i];
+      s.cache[first + i] = -1;
+    }
     m.fFlags[f] &= ~F_SWAPCACHE;
     m.fSwap[f] = -1;
     k.stat.pswpout += nr;

@@ -141,9 +141,13 @@ export function mremap(k: Kernel, mm: Mm, s: number, e: number, newName: string,
   const moved = vmasIn(mm.vmas, s, e).map((v) => ({ ...v, start: v.start - s + dest, end: v.end - s + dest, name: newName, base: dest, nameIdx: undefined }));
   for (let j = 0; j < pages; j++) {
     const from = s + j;
+    const fi = from >>> 9;
+    if (pt.kind(fi) === PMD_NONE && pt.logical[fi] === undefined) {
+      j += (fi + 1) * PMD_NR - from - 1; // nothing mapped or written in this PMD range
+      continue;
+    }
     const to = dest + j;
     pt.logicalSet(to, pt.logicalGet(from));
-    const fi = from >>> 9;
     if (pt.kind(fi) !== PMD_TABLE) continue;
     const ft = pt.tables[fi]!;
     const fl = ft.flags[from & 511];

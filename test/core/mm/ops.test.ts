@@ -260,3 +260,10 @@ describe('mremap, split, collapse', () => {
     expect(r.steps[6].error).toMatch(/^madvise: EAGAIN: .*SCAN_PAGE_COUNT/);
   });
 });
+
+describe('swapcache write-back', () => {
+  it('a folio left in the swapcache (pinned at the first pageout) writes its new data at the next one', () => {
+    const r = run('P0: mmap B 16K\nP0: write B[0..3] 3\nP0: pin B[0..3] ro as X\nP0: madvise B pageout\nP0: unpin X\nP0: write B 5\nP0: madvise B pageout\nP0: read B\nexpect P0 B.data == 5\nexpect pswpout == 4', 'v6.15');
+    expectClean(r);
+  });
+});
