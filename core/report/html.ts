@@ -114,15 +114,25 @@ function countersSection(s: ReportSummary): string {
 const COPY_COLOUR = SERIES_COLOURS[1];
 const REUSE_COLOUR = SERIES_COLOURS[2];
 
-function chartsSection(runs: RunResult[]): string {
+function chartsSection(runs: RunResult[], s: ReportSummary): string {
+  const xLabels = s.steps.map((st) => `line ${st.line}: ${st.text}`);
+  // Policies with the very same series share one line (drawn on top of each other they would hide).
+  const same = new Map<string, { label: string[]; values: number[] }>();
+  for (const r of runs) {
+    const key = r.timeline.memUsed.join();
+    const entry = same.get(key);
+    if (entry) entry.label.push(r.policy);
+    else same.set(key, { label: [r.policy], values: r.timeline.memUsed });
+  }
   const memory = lineChart({
     title: 'Memory in use after each step',
-    lines: runs.map((r, i) => ({ label: r.policy, values: r.timeline.memUsed, colour: SERIES_COLOURS[i % SERIES_COLOURS.length] })),
+    lines: [...same.values()].map((e, i) => ({ label: e.label.join(' = '), values: e.values, colour: SERIES_COLOURS[i % SERIES_COLOURS.length] })),
     formatY: formatBytes,
     binary: true,
+    xLabels,
   });
   // One small chart per policy on a common scale, so the policies compare at a glance.
-  const top = Math.max(0, ...runs.flatMap((r) => [...r.timeline.cowCopies, ...r.timeline.pgreuse]));
+  const top = runs.reduce((m, r) => Math.max(m, r.timeline.cowCopies.at(-1) ?? 0, r.timeline.pgreuse.at(-1) ?? 0), 0); // cumulative: the last is the largest
   const cow = runs.map((r) =>
     lineChart({
       title: `${r.policy}: copies and reuses (cumulative)`,
@@ -134,6 +144,7 @@ function chartsSection(runs: RunResult[]): string {
       minYMax: top,
       width: 440,
       height: 220,
+      xLabels,
     }),
   );
   return section('charts', 'Over the steps', `<figure>${memory}</figure>\n<div class="charts">${cow.map((c) => `<figure>${c}</figure>`).join('\n')}</div>`);
@@ -293,7 +304,7 @@ ${policiesSection(input.runs, s)}
 ${diagnosticsSection(input)}
 ${expectationsSection(s)}
 ${countersSection(s)}
-${input.runs.length ? chartsSection(input.runs) : ''}
+${input.runs.length ? chartsSection(input.runs, s) : ''}
 ${problemsSection(s)}
 ${decisionsSection(s)}
 ${memoryMapSection(input.mapImages, input.runs)}

@@ -22,6 +22,8 @@ export interface ChartOptions {
   binary?: boolean;
   /** Top of the y axis at least this (the same scale across several charts). */
   minYMax?: number;
+  /** What happened at each x (a step's statement), shown with the value when hovering a point. */
+  xLabels?: string[];
   width?: number;
   height?: number;
 }
@@ -120,7 +122,10 @@ export function lineChart(opts: ChartOptions): string {
       `<polyline class="series" fill="none" stroke="${line.colour}" stroke-width="${widthPx}" stroke-linejoin="round"${dash} points="${path}"/>`,
     );
     if (points.length <= 40) {
-      for (const p of points) parts.push(`<circle cx="${fmt(xOf(p.x))}" cy="${fmt(yOf(p.y))}" r="${widthPx / 2 + 1.5}" fill="${line.colour}"/>`);
+      for (const p of points) {
+        const tip = `${line.label}, step ${p.x}${opts.xLabels?.[p.x] ? ` (${opts.xLabels[p.x]})` : ''}: ${opts.formatY(p.y)}`;
+        parts.push(`<circle cx="${fmt(xOf(p.x))}" cy="${fmt(yOf(p.y))}" r="${widthPx / 2 + 1.5}" fill="${line.colour}"><title>${escapeHtml(tip)}</title></circle>`);
+      }
     }
   });
   for (const { line, x, y } of legend) {
