@@ -2,8 +2,7 @@
 // the platform (Electron: native dialog, atomic write, printToPDF; browser:
 // download, PDF through the print dialog).
 import type { ReportFormat } from '../../core/contract/protocol';
-import { renderReport, type MapImage, type ReportInput } from '../../core/report/index';
-import { MAX_CELLS } from '../../core/report/memory-map';
+import { mapImageFromCells, renderReport, type MapImage, type ReportInput } from '../../core/report/index';
 import { services } from './platform/services';
 import { useDocumentStore } from './stores/document';
 import { useRunStore } from './stores/run';
@@ -20,9 +19,10 @@ async function mapImages(): Promise<MapImage[] | undefined> {
   if (procs.kind !== 'processes') return undefined;
   const images: MapImage[] = [];
   for (const p of procs.processes.filter((x) => x.alive)) {
-    for (const vma of p.vmas.filter((v) => v.pages <= MAX_CELLS)) {
+    for (const vma of p.vmas) {
       const cells = await run.query(only.policy, last, { kind: 'cells', process: p.name, mapping: vma.mapping, from: 0, count: vma.pages });
-      if (cells.kind === 'cells') images.push({ process: p.name, mapping: vma.mapping, start: vma.start, pages: vma.pages, pagesPerCell: 1, cells: cells.cells });
+      // Downsampled above MAX_CELLS pages (core/report/memory-map.ts).
+      if (cells.kind === 'cells') images.push(mapImageFromCells(p.name, vma, cells.cells));
     }
   }
   return images;
