@@ -95,7 +95,9 @@ export function handleFault(k: Kernel, mm: Mm, vma: Vma, vpn: number, kind: numb
     const head = pt.pmdPfn[pmdIdx];
     if (kind === FAULT_READ) return head + (vpn & 511);
     if (head === HUGE_ZERO_PFN) {
-      // v6.7-era do_huge_pmd_wp_page on the huge zeropage: split it, fault at PTE level.
+      const r = k.policy.hugeZeroWpAllocates ? doHugeZeroWpPmd(k, mm, vma, vpn, pmdIdx) : -1;
+      if (r >= 0) return r;
+      // v6.7-era do_huge_pmd_wp_page on the huge zeropage (or no THP free): split it, fault at PTE level.
       splitHugePmd(k, mm, pmdIdx, 'write fault on the huge zeropage');
     } else {
       const r = doHugePmdWpPage(k, mm, vma, vpn, pmdIdx, kind);
@@ -148,6 +150,29 @@ function doHugePmdAnonymousPage(k: Kernel, mm: Mm, vma: Vma, vpn: number, pmdIdx
   k.trace.event(EV['folio-alloc'], k.step, mm.index, k.vmaName(vma), vpn - vma.base, vpn, pfn, PMD_ORDER, null);
   ev.clear();
   record(k, mm, vma, vpn, pfn, PMD_ORDER, T_ANON, L_PMD, D_ALLOC, REASON.ALLOC_THP, k.rule('do_huge_pmd_anonymous_page (v6.15)'));
+  return pfn + (vpn & 511);
+}
+
+/** do_huge_zero_wp_pmd: replace the huge zeropage by a fresh THP; -1 when none is free. */
+function doHugeZeroWpPmd(k: Kernel, mm: Mm, vma: Vma, vpn: number, pmdIdx: number): number {
+  const f = allocAnonFolio(k, PMD_ORDER);
+  if (f < 0) {
+    k.stat.thp_fault_fallback++;
+    return -1;
+  }
+  k.stat.thp_fault_alloc++;
+  const m = k.mem;
+  const pt = mm.pt;
+  const pfn = m.fPfn[f];
+  m.fRef[f] = 1;
+  addPmd(k, f, mm.mmId, true, true);
+  pt.pmdPfn[pmdIdx] = pfn;
+  pt.pmdFlags[pmdIdx] = PTE_PRESENT | PTE_DIRTY | PTE_SOFT_DIRTY | PTE_WRITE;
+  mm.rss += PMD_NR;
+  k.touch(pfn);
+  k.trace.event(EV['folio-alloc'], k.step, mm.index, k.vmaName(vma), vpn - vma.base, vpn, pfn, PMD_ORDER, null);
+  k.ev.clear();
+  record(k, mm, vma, vpn, pfn, PMD_ORDER, T_WP, L_PMD, D_ALLOC, REASON.ALLOC_THP, k.rule('do_huge_zero_wp_pmd (newer kernels, kernel-semantics 2.3)'));
   return pfn + (vpn & 511);
 }
 

@@ -16,6 +16,7 @@ export class PolicyIdeal implements Policy {
   readonly mthp = true;
   readonly deferredSplit = 'v6.12' as const;
   readonly splitToZeropage = true;
+  readonly hugeZeroWpAllocates = true;
   private nextId = 1;
   /** Large folio slot -> mm ID -> mappings. */
   private readonly owners = new Map<number, Map<number, number>>();

@@ -18,6 +18,7 @@ export class PolicyRmapId implements Policy {
   readonly mthp = true;
   readonly deferredSplit = 'v6.7' as const;
   readonly splitToZeropage = false;
+  readonly hugeZeroWpAllocates = false;
   private readonly ida = new Ida(1, RMAP_ID_MAX);
   private readonly vals = new RmapValues(64);
   // One-entry memo of the last folio looked at: its values only change with its

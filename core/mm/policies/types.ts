@@ -28,6 +28,11 @@ export interface Policy {
   readonly deferredSplit: DeferredSplitRule;
   /** split_huge_page maps all-zero subpages to the shared zeropage (v6.12+). */
   readonly splitToZeropage: boolean;
+  /**
+   * A write fault on the huge zeropage allocates a THP (do_huge_zero_wp_pmd,
+   * "newer kernels" in kernel-semantics 2.3); older kernels split the zero PMD.
+   */
+  readonly hugeZeroWpAllocates: boolean;
 
   /** mm creation / `__mmdrop`: the policy's per-mm ID (0 when it has none). */
   mmCreate(): number;

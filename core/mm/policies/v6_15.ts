@@ -21,6 +21,7 @@ export class PolicyV615 implements Policy {
   readonly mthp = true;
   readonly deferredSplit = 'v6.12' as const;
   readonly splitToZeropage = true;
+  readonly hugeZeroWpAllocates = true;
   private readonly ida = new Ida(1, MM_ID_MAX);
   readonly slots = new MmOwnerSlots(64);
 

@@ -13,6 +13,7 @@ export class PolicyV67 extends UntrackedPolicy implements Policy {
   readonly mthp = false; // mTHP arrived in v6.8
   readonly deferredSplit = 'v6.7' as const;
   readonly splitToZeropage = false;
+  readonly hugeZeroWpAllocates = false;
 
   wpCanReuse(k: Kernel, f: number, _mmId: number, ev: EvidenceScratch): WpVerdict {
     const rule = k.rule(

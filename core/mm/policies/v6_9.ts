@@ -13,6 +13,7 @@ export class PolicyV69 extends UntrackedPolicy implements Policy {
   readonly mthp = true;
   readonly deferredSplit = 'v6.9' as const;
   readonly splitToZeropage = false;
+  readonly hugeZeroWpAllocates = false;
 
   wpCanReuse(k: Kernel, f: number, _mmId: number, ev: EvidenceScratch): WpVerdict {
     if (k.mem.fOrder[f] > 0) {

@@ -29,6 +29,12 @@ describe('mmap, read, write', () => {
     expect(faults(r, 2)[0].fault).toMatchObject({ level: 'pmd', reason: 'MAP_ZEROPAGE' });
   });
 
+  it('v6.15: a write on the huge zeropage allocates a THP instead of splitting', () => {
+    const r = run('P0: mmap A 2M\nP0: madvise A hugepage\nP0: read A[3]\nP0: write A[3] 7\nexpect P0 A[3].data == 7\nexpect thp_split_pmd == 0\nexpect thp_fault_alloc == 1\nexpect P0 A.pmd_mapped == true\nexpect P0 A[4].data == 0', 'v6.15');
+    expectClean(r);
+    expect(faults(r, 3)[0].fault).toMatchObject({ type: 'wp', level: 'pmd', decision: 'alloc', reason: 'ALLOC_THP' });
+  });
+
   it('write without a byte stores a fresh value per step', () => {
     const r = run('P0: mmap A 8K\nP0: write A\nP0: write A[1]\nexpect P0 A[0].data != P0 A[1].data\nexpect P0 A[0].data != 0', 'v6.15');
     expectClean(r);
