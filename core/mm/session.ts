@@ -2,11 +2,20 @@
 // forward from where it is, or replaying from the start when asked to go back
 // (the run is deterministic). Nothing copies the state per step.
 
-import type { PolicyId, Scenario } from '../lang/ast';
+import { isPolicyId, type PolicyId, type Scenario } from '../lang/ast';
 import type { RunOptions, RunResult, Session, StateQuery } from './api';
 import { Engine } from './engine';
 import { EngineQuery } from './query';
 import { runScenario } from './run';
+
+/** The state of a run that could not start (unknown policy): nothing to show. */
+const EMPTY: StateQuery = {
+  processes: () => [],
+  pageCells: (_p, _m, _f, count) => new Uint8Array(Math.max(0, count)),
+  pageWalk: () => null,
+  folios: () => ({ total: 0, folios: [] }),
+  folio: () => null,
+};
 
 export function createSession(scenario: Scenario, policy: PolicyId, opts: RunOptions = {}): Session {
   const result: RunResult = runScenario(scenario, policy, opts);
@@ -14,6 +23,7 @@ export function createSession(scenario: Scenario, policy: PolicyId, opts: RunOpt
   return {
     result,
     at(step: number): StateQuery {
+      if (!isPolicyId(policy)) return EMPTY;
       if (engine === undefined || engine.position > step) engine = new Engine(scenario, policy, opts);
       engine.runTo(step);
       return new EngineQuery(engine.k);

@@ -184,3 +184,12 @@ describe('pin coherence', () => {
     expect(r.violations.filter((v) => v.kind === 'pin-incoherent')).toMatchObject([{ step: 3, process: 'P0', mapping: 'A', page: 0 }]);
   });
 });
+
+describe('sessions of a run that cannot start', () => {
+  it('an unknown policy gives an empty state, not an exception', () => {
+    const s = createSession(scenario('P0: mmap A 4K'), 'nope' as PolicyId);
+    expect(s.result.stopped?.reason).toBe('invalid');
+    expect(s.at(0).processes()).toEqual([]);
+    expect(s.at(0).pageWalk('P0', 'A', 0)).toBeNull();
+  });
+});
