@@ -120,17 +120,18 @@ export interface DifferenceSummary {
   total: number;
   /** Sites counted by their decision under each policy (`copy`, `reuse`, `-`), largest first. */
   patterns: { decisions: string[]; count: number }[];
-  /** The first `limit` differing sites, in step order. */
+  /** The first `perPattern` differing sites of each pattern, in step order. */
   rows: DecisionDifference[];
 }
 
 /**
  * Pairs the faults of each policy by where they happened (step, process,
- * mapping, page, and the how-manieth fault of that page in that step), and
- * keeps the sites where the decisions differ. Traces are in step order, so
+ * mapping, page, and the how-manieth fault of that page in that step), counts
+ * the sites where the decisions differ by pattern, and keeps the first few of
+ * each pattern. Traces are in step order, so
  * one step is paired at a time and its sites are dropped afterwards.
  */
-export function differingDecisions(perPolicy: Decision[][], limit: number): DifferenceSummary {
+export function differingDecisions(perPolicy: Decision[][], perPattern: number): DifferenceSummary {
   const cursor = perPolicy.map(() => 0);
   const patterns = new Map<string, { decisions: string[]; count: number }>();
   const rows: DecisionDifference[] = [];
@@ -163,10 +164,10 @@ export function differingDecisions(perPolicy: Decision[][], limit: number): Diff
       total++;
       const decisions = site.byPolicy.map((d) => d?.decision ?? '-');
       const key = decisions.join(' ');
-      const pattern = patterns.get(key);
-      if (pattern) pattern.count++;
-      else patterns.set(key, { decisions, count: 1 });
-      if (rows.length < limit) rows.push(site);
+      let pattern = patterns.get(key);
+      if (!pattern) patterns.set(key, (pattern = { decisions, count: 0 }));
+      // A few examples of every pattern: a rare difference is not drowned by a common one.
+      if (pattern.count++ < perPattern) rows.push(site);
     }
   }
   return { total, patterns: [...patterns.values()].sort((a, b) => b.count - a.count), rows };

@@ -11,7 +11,7 @@ import type { MapImage, ReportInput } from './input';
 import { mapImageSvg, memoryMapCss, memoryMapLegend } from './memory-map';
 import { REPORT_CSS } from './style';
 import { lineChart, SERIES_COLOURS } from './svg-chart';
-import { formatActual, summarise, type CounterRow, type ReportSummary } from './summary';
+import { DIFFERENCE_ROWS_PER_PATTERN, formatActual, summarise, type CounterRow, type ReportSummary } from './summary';
 
 export const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 
@@ -225,7 +225,7 @@ function decisionsSection(s: ReportSummary): string {
           })),
         ),
       );
-      if (d.total > d.rows.length) parts.push(`<p class="note">The first ${h(formatInt(d.rows.length))} of ${h(formatInt(d.total))} differing fault sites are listed.</p>`);
+      if (d.total > d.rows.length) parts.push(`<p class="note">Listed: the first ${DIFFERENCE_ROWS_PER_PATTERN} fault sites of each pattern, ${h(formatInt(d.rows.length))} of ${h(formatInt(d.total))}.</p>`);
     }
   }
   s.decisions.forEach((p) => {

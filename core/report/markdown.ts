@@ -7,7 +7,7 @@ import { headAndTail, type Decision } from './decisions';
 import { escapeMarkdown as md, markdownCode as code, markdownFence } from './escape';
 import { count, formatAddress, formatBytes, formatCounter, formatInt, isoDate } from './format';
 import type { ReportInput } from './input';
-import { DECISION_ROWS_EACH_END, formatActual, summarise, type CounterRow, type ReportSummary } from './summary';
+import { DECISION_ROWS_EACH_END, DIFFERENCE_ROWS_PER_PATTERN, formatActual, summarise, type CounterRow, type ReportSummary } from './summary';
 
 /** A GitHub table; cells must already be escaped. */
 function table(headers: string[], rows: string[][]): string {
@@ -148,7 +148,7 @@ function decisions(s: ReportSummary): string {
           ]),
         ),
       );
-      if (d.total > d.rows.length) parts.push(`The first ${formatInt(d.rows.length)} of ${formatInt(d.total)} differing fault sites are listed.`);
+      if (d.total > d.rows.length) parts.push(`Listed: the first ${DIFFERENCE_ROWS_PER_PATTERN} fault sites of each pattern, ${formatInt(d.rows.length)} of ${formatInt(d.total)}.`);
     }
   }
   for (const p of s.decisions) {

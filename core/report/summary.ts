@@ -127,8 +127,8 @@ export function formatActual(actual: ExpectationResult['actual']): string {
 
 /** Rows of the decisions table kept at each end in HTML and Markdown. */
 export const DECISION_ROWS_EACH_END = 25;
-/** Differing fault sites listed in HTML and Markdown (all are counted). */
-export const DIFFERENCE_ROWS = 200;
+/** Differing fault sites listed per pattern in HTML and Markdown (all are counted). */
+export const DIFFERENCE_ROWS_PER_PATTERN = 20;
 
 export interface PolicyDecisions {
   policy: string;
@@ -166,6 +166,6 @@ export function summarise(runs: RunResult[]): ReportSummary {
     violations: violationRows(runs),
     invariants: invariantRows(runs),
     decisions: decoded.map((d, i) => ({ policy: runs[i].policy, total: d.length, groups: groupDecisions(d), ...headAndTail(d, DECISION_ROWS_EACH_END) })),
-    differences: runs.length > 1 ? differingDecisions(decoded, DIFFERENCE_ROWS) : null,
+    differences: runs.length > 1 ? differingDecisions(decoded, DIFFERENCE_ROWS_PER_PATTERN) : null,
   };
 }

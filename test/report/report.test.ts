@@ -9,7 +9,7 @@ import { csvField, escapeHtml, escapeMarkdown, markdownFence } from '../../core/
 import { cliJsonDocument, mapImagesFromState, renderReport, renderReportParts, type ReportInput } from '../../core/report/index';
 import { CSV_COLUMNS } from '../../core/report/csv';
 import { MAX_CELLS } from '../../core/report/memory-map';
-import { DECISION_ROWS_EACH_END, DIFFERENCE_ROWS } from '../../core/report/summary';
+import { DECISION_ROWS_EACH_END, DIFFERENCE_ROWS_PER_PATTERN } from '../../core/report/summary';
 import { HOSTILE, hostileInput, input, pteThpRun } from './fixtures';
 import { checkSelfContainedHtml } from './html-checks';
 import { CLI_DOCUMENT, markdownTables, parseCsv, REPORT_DOCUMENT, validate } from './validators';
@@ -244,7 +244,7 @@ describe('a large run: 262,144 write faults under each of v6.9 and v6.15', () =>
     const patterns = tables.find((t) => t.header.join() === 'v6.9,v6.15,fault sites')!;
     expect(patterns.rows).toEqual([['copy', 'reuse', '262,144']]);
     const differing = tables.find((t) => t.header.join() === 'step,line,process,address,fault,v6.9,v6.15')!;
-    expect(differing.rows).toHaveLength(DIFFERENCE_ROWS);
+    expect(differing.rows).toHaveLength(DIFFERENCE_ROWS_PER_PATTERN);
     const rowsTables = tables.filter((t) => t.header.join() === 'step,line,process,address,fault,decision,reason');
     const faults = 512 + 262_144; // the THP faults of `write A`, then the write faults
     expect(rowsTables[0].rows).toHaveLength(2 * DECISION_ROWS_EACH_END + 1);
