@@ -157,10 +157,27 @@ const E_SLOTS = 16; // s0 id, s0 count, s1 id, s1 count
 
 const TWO32 = 2 ** 32;
 
+/** Events per storage chunk: chunks are never copied while recording, only once in `data()`. */
+const CHUNK_SHIFT = 14;
+const CHUNK = 1 << CHUNK_SHIFT;
+
+function concat(chunks: Int32Array[], words: number): Int32Array {
+  const out = new Int32Array(words);
+  let o = 0;
+  for (const c of chunks) {
+    const n = Math.min(c.length, words - o);
+    out.set(n === c.length ? c : c.subarray(0, n), o);
+    o += n;
+  }
+  return out;
+}
+
 export class Trace {
   length = 0;
-  private rows = new Int32Array(4096 * BASE);
-  private evs = new Int32Array(1024 * EVW);
+  private readonly rowChunks: Int32Array[] = [];
+  private rows = new Int32Array(0); // current chunk
+  private readonly evChunks: Int32Array[] = [];
+  private evs = new Int32Array(0); // current chunk
   private nEv = 0;
   readonly strings: string[] = [];
   private readonly stringIdx = new Map<string, number>();
@@ -183,12 +200,11 @@ export class Trace {
   /** A non-fault event. `map` is an interned mapping name or -1; `msg` is built only for rare events. */
   event(kind: number, step: number, proc: number, map: number, page: number, vpn: number, pfn: number, order: number, msg: string | null): number {
     const r = this.length++;
-    let o = r * BASE;
-    if (o + BASE > this.rows.length) {
-      const a = new Int32Array(this.rows.length * 2);
-      a.set(this.rows);
-      this.rows = a;
+    if ((r & (CHUNK - 1)) === 0) {
+      this.rows = new Int32Array(CHUNK * BASE);
+      this.rowChunks.push(this.rows);
     }
+    let o = (r & (CHUNK - 1)) * BASE;
     const w = this.rows;
     w[o++] = kind | ((order < 0 ? 255 : order) << 8);
     w[o++] = step;
@@ -209,7 +225,7 @@ export class Trace {
   ): void {
     const r = this.event(EV.fault, step, proc, map, page, vpn, pfn, order, null);
     const w = this.rows;
-    const o = r * BASE;
+    const o = (r & (CHUNK - 1)) * BASE;
     const bits = (ev.pae ? 1 : 0) | (ev.swapcache ? 2 : 0) | (ev.shared ? 4 : 0);
     w[o + B_W0] |= (reason << 16) | (type << 24) | (level << 26) | (decision << 27) | (bits << 29);
     w[o + B_RULE] = rule;
@@ -217,12 +233,11 @@ export class Trace {
     if (m === 0) return;
     const e = this.nEv++;
     w[o + B_EV] = e;
-    let q = e * EVW;
-    if (q + EVW > this.evs.length) {
-      const a = new Int32Array(this.evs.length * 2);
-      a.set(this.evs);
-      this.evs = a;
+    if ((e & (CHUNK - 1)) === 0) {
+      this.evs = new Int32Array(CHUNK * EVW);
+      this.evChunks.push(this.evs);
     }
+    let q = (e & (CHUNK - 1)) * EVW;
     const v = this.evs;
     v[q + E_MASK] = m;
     v[q + E_REF] = ev.refcount;
@@ -231,9 +246,9 @@ export class Trace {
     v[q + E_PAGEMAP] = ev.pageMapcount;
     v[q + E_PIN] = ev.pincount;
     v[q + E_NR] = ev.nrPages;
-    if (m & M_RMAP) this.rmapEvidence(e * EVW, ev);
+    if (m & M_RMAP) this.rmapEvidence((e & (CHUNK - 1)) * EVW, ev);
     if (m & M_SLOTS) {
-      q = e * EVW + E_SLOTS;
+      q = (e & (CHUNK - 1)) * EVW + E_SLOTS;
       v[q] = ev.slotIds[0];
       v[q + 1] = ev.slotCounts[0];
       v[q + 2] = ev.slotIds[1];
@@ -252,7 +267,7 @@ export class Trace {
 
   /** Attach a sentence to an event (e.g. a CONFIG_DEBUG_VM note). */
   note(r: number, msg: string): void {
-    this.rows[r * BASE + B_MSG] = this.intern(msg);
+    this.rowChunks[r >>> CHUNK_SHIFT][(r & (CHUNK - 1)) * BASE + B_MSG] = this.intern(msg);
   }
 
   data(): TraceData {
@@ -260,7 +275,7 @@ export class Trace {
     const strings = [...this.strings, '\u0000procs', ...this.processNames];
     return {
       length: this.length,
-      columns: { rows: this.rows.slice(0, this.length * BASE), evidence: this.evs.slice(0, this.nEv * EVW) },
+      columns: { rows: concat(this.rowChunks, this.length * BASE), evidence: concat(this.evChunks, this.nEv * EVW) },
       strings,
       extra: {},
     };
