@@ -4,7 +4,7 @@
 // exception escapes, an invariant breaks, a process sees another's data, or
 // a step error is not one plain sentence; prints each failure shrunk to a
 // short reproducer.
-//   node scripts/fuzz-engine.mjs [--cases N] [--seed S]
+//   node scripts/fuzz-engine.mjs [--cases N] [--seed S] [--processes P] [--steps T]
 import { build } from 'esbuild';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +18,7 @@ const arg = (name, dflt) => {
 };
 const cases = arg('--cases', 100_000);
 const seed = arg('--seed', Date.now() % 1_000_000);
+const gen = { maxAlive: arg('--processes', 6), maxSteps: arg('--steps', 32) };
 const MAX_PRINTED = 25; // reproducers printed (the most frequent first)
 const MAX_SHRINKS = 30; // per kind: each failing case is shrunk and keyed by the operations it still needs
 
@@ -37,7 +38,7 @@ let done = 0;
 const t0 = performance.now();
 let lastReport = t0;
 for (; done < cases; done++) {
-  const src = generateScenario(rand);
+  const src = generateScenario(rand, gen);
   steps += src.split('\n').filter((l) => /^\w+:/.test(l)).length;
   const problems = checkCase(src);
   // Every 10th case also through a session at three steps (the views' time travel).

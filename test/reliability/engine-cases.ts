@@ -21,7 +21,13 @@ const SIZES = [1, 2, 3, 4, 8, 16, 32, 64, 128, 256, 512, 512, 512, 513, 1024, 15
 const THP_LINES = ['', '', 'thp 2M=always', 'thp 2M=madvise 64K=always', 'thp 16K=always 32K=madvise 2M=always', 'thp 2M=never 128K=always', 'thp 64K=madvise 512K=madvise 2M=madvise'];
 const MEMORY_LINES = ['', '', '', 'memory 8M', 'memory 16M', 'memory 64M'];
 const SWAP_LINES = ['', '', 'swap 0', 'swap 4M', 'swap 64M'];
-const MAX_ALIVE = 6;
+
+export interface GenOptions {
+  /** Live processes at most (forks beyond become writes). Default 6. */
+  maxAlive?: number;
+  /** Steps: 4 up to, not including, this many. Default 32. */
+  maxSteps?: number;
+}
 
 interface Proc {
   name: string;
@@ -29,8 +35,10 @@ interface Proc {
   maps: Map<string, number>; // name -> pages
 }
 
-/** A random scenario: `steps` operations over up to MAX_ALIVE live processes; some steps are wrong on purpose. */
-export function generateScenario(r: Rand, steps = 4 + int(r, 28)): string {
+/** A random scenario: 4 to `maxSteps` - 1 operations over up to `maxAlive` live processes; some steps are wrong on purpose. */
+export function generateScenario(r: Rand, opts: GenOptions = {}): string {
+  const maxAlive = opts.maxAlive ?? 6;
+  const steps = 4 + int(r, (opts.maxSteps ?? 32) - 4);
   const lines: string[] = ['scenario "engine fuzz"'];
   for (const options of [THP_LINES, MEMORY_LINES, SWAP_LINES]) {
     const l = pick(r, options);
@@ -103,7 +111,7 @@ export function generateScenario(r: Rand, steps = 4 + int(r, 28)): string {
       op = `munmap ${range(actor)}`;
       if (chance(r, 0.5)) actor.maps.clear(); // the checker knows better; keep the generator's view conservative
     } else if (k < 78) {
-      if (alive.length >= MAX_ALIVE) {
+      if (alive.length >= maxAlive) {
         op = `write ${range(actor)}`;
       } else {
         const child = `C${++forks}`;
