@@ -10,7 +10,7 @@ import { renderMarkdown } from './markdown';
 
 export type { MapImage, ReportInput, ReportTextFormat } from './input';
 export { REPORT_TEXT_FORMATS } from './input';
-export { cliJsonDocument, type CliJsonDocument, type CliJsonFile, type CliJsonRun } from './json';
+export { cliJsonDocument, type CliJsonDocument, type CliJsonFile, type CliJsonRun, type CliJsonRunSource } from './json';
 export { mapImageFromCells, mapImagesFromState } from './memory-map';
 export { REPORT_CSP } from './html';
 

@@ -28,8 +28,20 @@ export interface CliJsonDocument {
   files: CliJsonFile[];
 }
 
-/** The `foliolab run --json` document; the command line prints exactly this. */
-export function cliJsonDocument(files: { file: string; title: string; diagnostics: Diagnostic[]; runs: RunResult[] }[]): CliJsonDocument {
+/** What the document needs of a run: a RunResult has it, and so has the command line's run summary. */
+export interface CliJsonRunSource {
+  policy: string;
+  passed: boolean;
+  expectations: { line: number; text: string; passed: boolean; actual: number | boolean | null }[];
+  counters: Record<string, number>;
+  processes: Record<string, Record<string, number>>;
+}
+
+/**
+ * The `foliolab run --json` document (scenario-language.md "Command line"),
+ * exactly the spec's fields; the command line may add its own to each run.
+ */
+export function cliJsonDocument(files: { file: string; title: string; diagnostics: Diagnostic[]; runs: CliJsonRunSource[] }[]): CliJsonDocument {
   return {
     files: files.map((f) => ({
       file: f.file,

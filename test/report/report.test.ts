@@ -84,6 +84,25 @@ describe('HTML report', () => {
   });
 });
 
+describe('a file with errors (no run)', () => {
+  it('still reports its diagnostics in every format', () => {
+    const inp = input([], {
+      title: 'bad.mms',
+      diagnostics: [{ line: 3, col: 12, endLine: 3, endCol: 21, severity: 'error', message: 'unknown advice "hugepages"', code: 'unknown-advice' }],
+    });
+    const html = renderReport('html', inp);
+    checkSelfContainedHtml(html);
+    expect(html).toContain('<td>pte-thp.mms:3:12</td><td class="fail">error</td><td>unknown advice &quot;hugepages&quot;</td>');
+    expect(html).not.toContain('class="chart"');
+    const md = renderReport('md', inp);
+    expect(markdownTables(md).find((t) => t.header[0] === 'where')!.rows).toEqual([['pte-thp.mms:3:12', 'error', 'unknown advice "hugepages"', '`unknown-advice`']]);
+    const doc = JSON.parse(renderReport('json', inp));
+    expect(validate(doc, REPORT_DOCUMENT)).toEqual([]);
+    expect(doc.files[0].diagnostics[0].code).toBe('unknown-advice');
+    expect(parseCsv(renderReport('csv', inp))).toEqual([[...CSV_COLUMNS]]);
+  });
+});
+
 describe('Markdown report', () => {
   it('has valid GitHub tables and the scenario in a fence longer than any backtick run', () => {
     for (const inp of [both(), hostileInput()]) {
