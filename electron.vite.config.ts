@@ -8,25 +8,25 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rolldownOptions: { input: { index: resolve(__dirname, 'main/index.ts') } },
+      rolldownOptions: { input: { index: resolve(import.meta.dirname, 'main/index.ts') } },
     },
   },
   preload: {
     build: {
       outDir: 'out/preload',
       rolldownOptions: {
-        input: { index: resolve(__dirname, 'preload/index.ts') },
+        input: { index: resolve(import.meta.dirname, 'preload/index.ts') },
         output: { format: 'cjs', entryFileNames: '[name].cjs' },
       },
     },
   },
   renderer: {
-    root: resolve(__dirname, 'renderer'),
+    root: resolve(import.meta.dirname, 'renderer'),
     base: './',
     plugins: [vue()],
     build: {
-      outDir: resolve(__dirname, 'out/renderer'),
-      rolldownOptions: { input: { index: resolve(__dirname, 'renderer/index.html') } },
+      outDir: resolve(import.meta.dirname, 'out/renderer'),
+      rolldownOptions: { input: { index: resolve(import.meta.dirname, 'renderer/index.html') } },
     },
   },
 });

@@ -6,12 +6,12 @@ import vue from '@vitejs/plugin-vue';
 // Web Worker (renderer/src/platform/engine.worker.ts). `npm run build:web`
 // writes out/web, which `npm run web` serves on 127.0.0.1.
 export default defineConfig({
-  root: resolve(__dirname, 'renderer'),
+  root: resolve(import.meta.dirname, 'renderer'),
   base: './',
   plugins: [vue()],
   worker: { format: 'es' },
   build: {
-    outDir: resolve(__dirname, 'out/web'),
+    outDir: resolve(import.meta.dirname, 'out/web'),
     emptyOutDir: true,
     chunkSizeWarningLimit: 8000,
   },

@@ -15,7 +15,7 @@ export default defineConfig({
           environment: 'node',
           include: ['test/**/*.test.ts'],
           exclude: ['test/renderer/**', 'test/e2e/**'],
-          alias: { electron: resolve(__dirname, 'test/stubs/electron.ts') },
+          alias: { electron: resolve(import.meta.dirname, 'test/stubs/electron.ts') },
           testTimeout: 60_000,
         },
       },
