@@ -1,6 +1,6 @@
-// Tables every human-readable format shows, computed once from the runs:
-// counters side by side with differences marked, expectations per policy,
-// step errors, violations with their step, and the per-step chart series.
+// What the human-readable formats (HTML, Markdown) show, computed once from
+// the runs: counters side by side with differences marked, expectations per
+// policy, step errors, violations with their step, and the decision summaries.
 
 import { GLOBAL_COUNTERS, PROCESS_COUNTERS } from '../lang/ast';
 import type { ExpectationResult, InvariantFailure, RunResult, StepRecord, Violation } from '../mm/api';
