@@ -19,8 +19,9 @@ p { margin: 6px 0; }
 code, pre { font-family: ui-monospace, "SFMono-Regular", "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 12.5px; }
 nav ul { list-style: none; padding: 0; margin: 12px 0; display: flex; flex-wrap: wrap; gap: 4px 16px; }
 a { color: inherit; }
-table { border-collapse: collapse; margin: 8px 0; font-variant-numeric: tabular-nums; }
+table { border-collapse: collapse; margin: 8px 0; font-variant-numeric: tabular-nums; max-width: 100%; }
 th, td { border: 1px solid var(--line); padding: 3px 8px; text-align: left; vertical-align: top; }
+td code { overflow-wrap: anywhere; }
 th { background: var(--head); font-weight: 600; }
 td.num { text-align: right; white-space: nowrap; }
 tr.differs td { background: var(--diff); }
