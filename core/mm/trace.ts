@@ -158,7 +158,7 @@ const E_SLOTS = 16; // s0 id, s0 count, s1 id, s1 count
 const TWO32 = 2 ** 32;
 
 /** Events per storage chunk: chunks are never copied while recording, only once in `data()`. */
-const CHUNK_SHIFT = 14;
+const CHUNK_SHIFT = 12;
 const CHUNK = 1 << CHUNK_SHIFT;
 
 function concat(chunks: Int32Array[], words: number): Int32Array {
