@@ -8,7 +8,7 @@ import type { Decision } from './decisions';
 import { escapeHtml as h } from './escape';
 import { count, formatAddress, formatBytes, formatCounter, formatInt, isoDate } from './format';
 import type { MapImage, ReportInput } from './input';
-import { mapImageSvg, memoryMapCss, memoryMapLegend } from './memory-map';
+import { mapImageCaption, mapImageSvg, MAX_MAP_IMAGES, memoryMapCss, memoryMapLegend } from './memory-map';
 import { REPORT_CSS } from './style';
 import { lineChart, SERIES_COLOURS } from './svg-chart';
 import { DIFFERENCE_ROWS_PER_PATTERN, formatActual, summarise, type CounterRow, type ReportSummary } from './summary';
@@ -251,12 +251,9 @@ function memoryMapSection(images: MapImage[] | undefined, runs: RunResult[]): st
   const legend = memoryMapLegend()
     .map((c) => `<span><svg class="swatch" viewBox="0 0 11 11" width="11" height="11"><rect class="${c.cls}" width="11" height="11"/></svg>${h(c.label)}</span>`)
     .join('');
-  const maps = images.map((img) => {
-    const caption = `${img.process} ${img.mapping} at ${formatAddress(img.start)}: ${formatInt(img.pages)} pages` +
-      (img.pagesPerCell > 1 ? ` (one cell = ${formatInt(img.pagesPerCell)} pages)` : '');
-    return `<figure><figcaption>${h(caption)}</figcaption>${mapImageSvg(img)}</figure>`;
-  });
-  return section('memory-map', `Final memory map (${runs[0].policy})`, `<div class="legend">${legend}</div>\n<div class="maps">${maps.join('\n')}</div>`);
+  const maps = images.slice(0, MAX_MAP_IMAGES).map((img) => `<figure><figcaption>${h(mapImageCaption(img))}</figcaption>${mapImageSvg(img)}</figure>`);
+  const more = images.length > MAX_MAP_IMAGES ? `<p class="note">${h(count(images.length - MAX_MAP_IMAGES, 'more mapping'))} not drawn.</p>` : '';
+  return section('memory-map', `Final memory map (${runs[0].policy})`, `<div class="legend">${legend}</div>\n<div class="maps">${maps.join('\n')}</div>${more}`);
 }
 
 function sourceSection(input: ReportInput, s: ReportSummary): string {

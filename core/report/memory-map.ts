@@ -105,13 +105,21 @@ export function memoryMapLegend(): { cls: string; label: string }[] {
 const COLUMNS = 64;
 const SIZE = 6;
 
+/** Mappings drawn at most; a report of a run with more says how many were left out. */
+export const MAX_MAP_IMAGES = 64;
+
+/** `P0 A at 0x10000000: 512 pages (one cell = 4 pages)` */
+export function mapImageCaption(image: MapImage): string {
+  return `${image.process} ${image.mapping} at ${formatAddress(image.start)}: ${formatInt(image.pages)} pages` +
+    (image.pagesPerCell > 1 ? ` (one cell = ${formatInt(image.pagesPerCell)} pages)` : '');
+}
+
 /** One VMA's cells as an inline SVG (no xmlns needed inside HTML). */
 export function mapImageSvg(image: MapImage): string {
   const rows = Math.max(1, Math.ceil(image.cells.length / COLUMNS));
   const width = COLUMNS * SIZE;
   const height = rows * SIZE;
-  const label = `${image.process} ${image.mapping} at ${formatAddress(image.start)}: ${formatInt(image.pages)} pages` +
-    (image.pagesPerCell > 1 ? `, one cell = ${formatInt(image.pagesPerCell)} pages` : '');
+  const label = mapImageCaption(image);
   const parts = [
     `<svg class="memory-map" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeHtml(label)}">`,
     `<title>${escapeHtml(label)}</title>`,

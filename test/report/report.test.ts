@@ -8,7 +8,7 @@ import { runDecisions } from '../../core/report/decisions';
 import { csvField, escapeHtml, escapeMarkdown, markdownFence } from '../../core/report/escape';
 import { cliJsonDocument, mapImagesFromState, renderReport, renderReportParts, type ReportInput } from '../../core/report/index';
 import { CSV_COLUMNS } from '../../core/report/csv';
-import { MAX_CELLS } from '../../core/report/memory-map';
+import { MAX_CELLS, MAX_MAP_IMAGES } from '../../core/report/memory-map';
 import { DECISION_ROWS_EACH_END, DIFFERENCE_ROWS_PER_PATTERN } from '../../core/report/summary';
 import { HOSTILE, hostileInput, input, pteThpRun } from './fixtures';
 import { checkSelfContainedHtml } from './html-checks';
@@ -79,6 +79,11 @@ describe('HTML report', () => {
     expect(maps[1]).toContain('class="ms-ro-shared"');
     expect(html).toContain('one cell = 5 pages');
     expect(html).toContain('.ms-writable{fill:#2e9d52}');
+    // Beyond MAX_MAP_IMAGES mappings the rest are counted, not drawn.
+    const many = Array.from({ length: MAX_MAP_IMAGES + 6 }, (_, i) => ({ ...images[1], mapping: `M${i}` }));
+    const crowded = renderReport('html', input([pteThpRun('v6.15')], { mapImages: many }));
+    expect(crowded.match(/<svg class="memory-map"/g)).toHaveLength(MAX_MAP_IMAGES);
+    expect(crowded).toContain('6 more mappings not drawn.');
     // Same input with two policies: no map.
     expect(renderReport('html', input([pteThpRun('v6.9'), pteThpRun('v6.15')], { mapImages: images }))).not.toContain('class="memory-map"');
   });
