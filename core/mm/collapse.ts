@@ -64,8 +64,8 @@ function collapseOne(k: Kernel, mm: Mm, base: number): string | null {
   const pt = mm.pt;
   const idx = base >>> 9;
   const kind = pt.kind(idx);
-  if (kind === PMD_HUGE && !isZeroPfn(pt.pmdPfn[idx])) return null; // SCAN_PMD_MAPPED: already a THP
-  if (kind === PMD_NONE || kind === PMD_HUGE) return 'SCAN_PMD_NULL: nothing mapped to collapse';
+  if (kind === PMD_HUGE) return null; // SCAN_PMD_MAPPED (a THP or the huge zeropage): nothing to do
+  if (kind === PMD_NONE) return 'SCAN_PMD_NULL: nothing mapped to collapse';
   const t = pt.tables[idx]!;
   const m = k.mem;
   let writable = false;
