@@ -57,7 +57,6 @@ export class PhysMem {
   fSwap: Int32Array;
   private readonly freeSlots: number[] = [];
   nSlots = 0;
-  liveFolios = 0;
   /** Called with the new folio-slot capacity (policy tracking grows along). */
   onGrowFolios: (capacity: number) => void = () => {};
 
@@ -181,7 +180,6 @@ export class PhysMem {
       this.frFlags.fill(0, pfn, end);
       this.frData.fill(0, pfn, end);
     }
-    this.liveFolios++;
     return f;
   }
 
@@ -195,7 +193,6 @@ export class PhysMem {
     this.fFlags[f] = 0;
     this.fPfn[f] = -1;
     this.freeSlots.push(f);
-    this.liveFolios--;
     this.freeFrames(pfn, order);
   }
 
@@ -216,7 +213,6 @@ export class PhysMem {
     this.fFlags[f] = flags;
     this.fSwap[f] = -1;
     this.frFolio.fill(f, pfn, pfn + (1 << order));
-    this.liveFolios++;
     return f;
   }
 
