@@ -19,16 +19,15 @@ export function formatInt(n: number): string {
 
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
 
-/** 2097152 -> `2 MiB`, 1536 -> `1.5 KiB`. */
+/**
+ * Exact binary size in the largest unit that divides it: `2 MiB`,
+ * `2,052 KiB` (2 MiB and one page: rounding would hide the page that
+ * differs between two policies).
+ */
 export function formatBytes(n: number): string {
-  let v = Math.abs(n);
   let u = 0;
-  while (v >= 1024 && u < UNITS.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  const text = Number.isInteger(v) ? String(v) : v.toFixed(v < 10 ? 2 : 1).replace(/\.?0+$/, '');
-  return `${n < 0 ? '-' : ''}${text} ${UNITS[u]}`;
+  while (u < UNITS.length - 1 && n !== 0 && n % 1024 ** (u + 1) === 0) u++;
+  return `${formatInt(n / 1024 ** u)} ${UNITS[u]}`;
 }
 
 /** A counter value as shown to people: bytes also in binary units. */
