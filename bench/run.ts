@@ -8,9 +8,9 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { analyze } from '../core/lang/checker';
-import { runScenario, scenarioPolicies } from '../core/mm/index';
+import { createSession, runScenario, scenarioPolicies } from '../core/mm/index';
 import type { PolicyId } from '../core/lang/ast';
-import { bigScenario, cowCase, forkPmdCase, forkPteCase, manyProcessesCase, type CasePair } from './scenarios';
+import { bigScenario, cowCase, forkPmdCase, forkPteCase, manyProcessesCase, type BenchCase } from './scenarios';
 
 const root = process.cwd();
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -43,25 +43,22 @@ function parse(source: string) {
   return scenario;
 }
 
-/** Wall time of one whole run in ms; fails loudly when the run did not complete. */
-function timeRun(source: string, policy: PolicyId): number {
-  const scenario = parse(source);
-  const t = performance.now();
-  const r = runScenario(scenario, policy);
-  const ms = performance.now() - t;
+/** Runs a scenario to the end; fails loudly when the run did not complete cleanly. */
+function runChecked(source: string, policy: PolicyId) {
+  const r = runScenario(parse(source), policy);
   const err = r.steps.find((s) => s.error);
   if (r.stopped || err) throw new Error(`bench run did not complete: ${r.stopped?.message ?? err?.error}`);
   if (r.counters.violations) throw new Error(`bench run reported ${r.counters.violations} violations`);
-  return ms;
+  return r;
 }
 
-/** Per-run phase cost: (full - setup) for RUNS paired runs, per unit, in microseconds. */
-function phase(pair: CasePair, policy: PolicyId): number[] {
+/** The timed phase's cost per unit in microseconds, from the engine's own per-step times, RUNS times. */
+function phase(c: BenchCase, policy: PolicyId, runs = RUNS): number[] {
   const out: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const setup = timeRun(pair.setup, policy);
-    const full = timeRun(pair.full, policy);
-    out.push(((full - setup) * 1000) / pair.units);
+  for (let i = 0; i < runs; i++) {
+    const r = runChecked(c.source, policy);
+    const ms = r.steps.slice(c.setupSteps).reduce((sum, s) => sum + (s.elapsedMs ?? NaN), 0);
+    out.push((ms * 1000) / c.units);
   }
   return out;
 }
@@ -121,31 +118,35 @@ for (const p of POLICIES)
   record(`fork-pte-thp-${label} [${p}]`, 'us/2M', phase(forkPteCase(size1g, p), p), kForkPte, 'fork + child exit per 2 MiB THP');
 record(`fork-pmd-thp-${label} [v6.15]`, 'us/4K', phase(forkPmdCase(size1g, 'v6.15'), 'v6.15'), kForkPmd, 'fork + child exit per 4K page');
 
-// fork-16g: time, and engine memory per simulated page (heap + typed arrays).
+// fork-16g: populate, fork, child exit: time of the whole run, and the engine
+// memory per simulated 4K page (heap + typed arrays of the live engine state,
+// measured after GC with a session holding the engine at its last step).
 {
   const bytes = quick ? 2048 * MB : 16384 * MB;
-  const pair = forkPmdCase(bytes, 'v6.15');
+  const c = forkPmdCase(bytes, 'v6.15');
+  const scenario = parse(c.source);
   const times: number[] = [];
-  let perPage = 0;
   for (let i = 0; i < Math.max(3, Math.min(RUNS, 5)); i++) {
-    const scenario = parse(pair.full);
-    (globalThis as { gc?: () => void }).gc?.();
-    const before = process.memoryUsage();
     const t = performance.now();
-    const r = runScenario(scenario, 'v6.15');
+    runChecked(c.source, 'v6.15');
     times.push(performance.now() - t);
-    const after = process.memoryUsage();
-    perPage = (after.heapUsed + after.arrayBuffers - before.heapUsed - before.arrayBuffers) / (bytes / 4096);
-    if (r.stopped || r.steps.some((s) => s.error)) throw new Error('fork-16g did not complete');
-    void r;
   }
-  record(`fork-${bytes / 1024 / MB}g [v6.15]`, 'ms', times, undefined, `engine memory ${perPage.toFixed(1)} bytes per 4K page (result kept alive)`);
+  const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
+  gc();
+  const before = process.memoryUsage();
+  const session = createSession(scenario, 'v6.15');
+  session.at(scenario.steps.length - 1);
+  gc();
+  const after = process.memoryUsage();
+  const perPage = (after.heapUsed + after.arrayBuffers - before.heapUsed - before.arrayBuffers) / (bytes / 4096);
+  record(`fork-${bytes / 1024 / MB}g [v6.15]`, 'ms', times, undefined, `engine memory ${perPage.toFixed(1)} bytes per 4K page, heap ${(after.heapUsed / MB).toFixed(0)} MiB`);
+  void session;
 }
 
 // Growth: time per reuse fault from 64 MiB to 16 GiB.
 const growth: { mb: number; usPerFault: number }[] = [];
 for (const mb of quick ? [64, 256, 1024] : [64, 256, 1024, 4096, 16384]) {
-  const xs = phase(cowCase(mb * MB, 'v6.15', false), 'v6.15').slice(0, mb >= 4096 ? 3 : RUNS);
+  const xs = phase(cowCase(mb * MB, 'v6.15', false), 'v6.15', mb >= 4096 ? 3 : RUNS);
   growth.push({ mb, usPerFault: median(xs) });
 }
 record('growth: reuse us/fault 64M..16G max/min', 'ratio', [Math.max(...growth.map((g) => g.usPerFault)) / Math.min(...growth.map((g) => g.usPerFault))]);

@@ -1,6 +1,5 @@
-// Scenario texts of the benchmark cases. Each timed case comes with a
-// "setup" twin that stops just before the timed phase, so the phase's cost is
-// the difference of the two medians (the engine times whole runs).
+// Scenario texts of the benchmark cases. A case is a setup followed by the
+// timed phase; the runner sums the engine's per-step times of the phase.
 
 const MB = 1024 * 1024;
 
@@ -23,43 +22,46 @@ function ptemappedThp(bytes: number): string {
   return s;
 }
 
-export interface CasePair {
-  full: string;
-  setup: string;
-  /** What one unit of the timed phase is (faults, pages). */
+export interface BenchCase {
+  source: string;
+  /** Number of setup steps: the timed phase is every step after them. */
+  setupSteps: number;
+  /** How many units (faults, THPs, pages) the timed phase handles. */
   units: number;
 }
 
+const steps = (s: string) => s.split('\n').filter((l) => /^P\d+:/.test(l)).length;
+const bench = (setup: string, phase: string, units: number): BenchCase => ({ source: setup + phase, setupSteps: steps(setup), units });
+
 /** cow-reuse (child exits) or cow-copy (child alive): the timed phase is the parent's writes. */
-export function cowCase(bytes: number, policy: string, childAlive: boolean): CasePair {
+export function cowCase(bytes: number, policy: string, childAlive: boolean): BenchCase {
   const setup =
     header(bytes, policy) + ptemappedThp(bytes) + 'P0: fork P1\n' + (childAlive ? '' : 'P1: exit\n');
-  return { setup, full: setup + 'P0: write A 2\n', units: bytes / 4096 };
+  return bench(setup, 'P0: write A 2\n', bytes / 4096);
 }
 
 /** fork of PTE-mapped THP: the timed phase is fork + child exit. */
-export function forkPteCase(bytes: number, policy: string): CasePair {
-  const setup = header(bytes, policy) + ptemappedThp(bytes);
-  return { setup, full: setup + 'P0: fork P1\nP1: exit\n', units: bytes / (2 * MB) };
+export function forkPteCase(bytes: number, policy: string): BenchCase {
+  return bench(header(bytes, policy) + ptemappedThp(bytes), 'P0: fork P1\nP1: exit\n', bytes / (2 * MB));
 }
 
 /** fork of PMD-mapped THP populated: the timed phase is fork + child exit. */
-export function forkPmdCase(bytes: number, policy: string): CasePair {
+export function forkPmdCase(bytes: number, policy: string): BenchCase {
   const setup = header(bytes, policy) + `P0: mmap A ${size(bytes)}\nP0: madvise A hugepage\nP0: write A 1\n`;
-  return { setup, full: setup + 'P0: fork P1\nP1: exit\n', units: bytes / 4096 };
+  return bench(setup, 'P0: fork P1\nP1: exit\n', bytes / 4096);
 }
 
 /**
  * N processes alive at once (a chain of forks), then every process writes its
  * own 8 MiB of PTE-mapped THP: time per fault must not grow with N.
  */
-export function manyProcessesCase(n: number, policy: string): CasePair {
+export function manyProcessesCase(n: number, policy: string): BenchCase {
   const bytes = 8 * MB;
   let setup = header(bytes * 2, policy) + ptemappedThp(bytes);
   for (let i = 1; i < n; i++) setup += `P0: fork P${i}\n`;
   let writes = '';
   for (let i = 0; i < n; i++) writes += `P${i}: write A[0..64] 3\n`;
-  return { setup, full: setup + writes, units: n * 64 };
+  return bench(setup, writes, n * 64);
 }
 
 /** A valid scenario of about `lines` lines for the parser benchmark. */

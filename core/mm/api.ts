@@ -158,6 +158,8 @@ export interface StepRecord {
   /** Events [firstEvent, endEvent) of the trace belong to this step. */
   firstEvent: number;
   endEvent: number;
+  /** Wall time the engine spent on this step in ms, checks included (not deterministic: never compare it). */
+  elapsedMs?: number;
 }
 
 export type ViolationKind = 'leak' | 'lost-write' | 'pin-incoherent' | 'pipe-changed';

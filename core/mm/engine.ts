@@ -107,7 +107,8 @@ export class Engine {
     k.step = step.index;
     k.line = step.span.line;
     const first = k.trace.length;
-    const rec: StepRecord = { index: step.index, line: step.span.line, text: formatStep(step), process: step.actor.text, firstEvent: first, endEvent: first };
+    const started = performance.now();
+    const rec: StepRecord = { index: step.index, line: step.span.line, text: formatStep(step), process: step.actor.text, firstEvent: first, endEvent: first, elapsedMs: 0 };
     try {
       this.dispatch(step);
     } catch (err) {
@@ -127,6 +128,7 @@ export class Engine {
     checkPins(k);
     k.nTouched = 0;
     rec.endEvent = k.trace.length;
+    rec.elapsedMs = performance.now() - started;
     this.steps.push(rec);
     const t = this.timeline;
     t.memUsed.push(k.mem.used * PAGE_SIZE);

@@ -28,18 +28,23 @@ function failedRun(scenario: Scenario, policy: PolicyId, message: string): RunRe
   };
 }
 
-export function runScenario(scenario: Scenario, policy: PolicyId, opts: RunOptions = {}): RunResult {
+/** Runs to the end and keeps the engine (a session's views start at the last step). Never throws. */
+export function runKeepingEngine(scenario: Scenario, policy: PolicyId, opts: RunOptions = {}): { result: RunResult; engine?: Engine } {
   if (!isPolicyId(policy)) {
-    return failedRun(scenario, policy, `unknown policy "${String(policy)}"; expected one of ${ALL_POLICIES.join(', ')}`);
+    return { result: failedRun(scenario, policy, `unknown policy "${String(policy)}"; expected one of ${ALL_POLICIES.join(', ')}`) };
   }
   try {
     const engine = new Engine(scenario, policy, opts);
     engine.runTo(scenario.steps.length - 1);
-    return engine.result();
+    return { result: engine.result(), engine };
   } catch (err) {
     // Only reachable through an engine bug outside the per-step guard.
-    return failedRun(scenario, policy, `internal engine error: ${err instanceof Error ? err.message : String(err)}`);
+    return { result: failedRun(scenario, policy, `internal engine error: ${err instanceof Error ? err.message : String(err)}`) };
   }
+}
+
+export function runScenario(scenario: Scenario, policy: PolicyId, opts: RunOptions = {}): RunResult {
+  return runKeepingEngine(scenario, policy, opts).result;
 }
 
 export function runAll(scenario: Scenario, policies: PolicyId[] = scenarioPolicies(scenario), opts: RunOptions = {}): RunResult[] {

@@ -6,7 +6,7 @@ import { isPolicyId, type PolicyId, type Scenario } from '../lang/ast';
 import type { RunOptions, RunResult, Session, StateQuery } from './api';
 import { Engine } from './engine';
 import { EngineQuery } from './query';
-import { runScenario } from './run';
+import { runKeepingEngine } from './run';
 
 /** The state of a run that could not start (unknown policy): nothing to show. */
 const EMPTY: StateQuery = {
@@ -18,8 +18,9 @@ const EMPTY: StateQuery = {
 };
 
 export function createSession(scenario: Scenario, policy: PolicyId, opts: RunOptions = {}): Session {
-  const result: RunResult = runScenario(scenario, policy, opts);
-  let engine: Engine | undefined;
+  const run = runKeepingEngine(scenario, policy, opts);
+  const result: RunResult = run.result;
+  let engine: Engine | undefined = run.engine;
   return {
     result,
     at(step: number): StateQuery {
