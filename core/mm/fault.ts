@@ -128,7 +128,7 @@ function doHugePmdAnonymousPage(k: Kernel, mm: Mm, vma: Vma, vpn: number, pmdIdx
     pt.pmdKind[pmdIdx] = PMD_HUGE;
     pt.pmdPfn[pmdIdx] = HUGE_ZERO_PFN;
     pt.pmdFlags[pmdIdx] = PTE_PRESENT;
-    record(k, mm, vma, vpn, HUGE_ZERO_PFN, PMD_ORDER, T_ANON, L_PMD, D_ALLOC, REASON.MAP_ZEROPAGE, k.rule('do_huge_pmd_anonymous_page (v6.15): read fault maps the huge zeropage'));
+    record(k, mm, vma, vpn, HUGE_ZERO_PFN, PMD_ORDER, T_ANON, L_PMD, D_ALLOC, REASON.MAP_ZEROPAGE, k.rule('do_huge_pmd_anonymous_page (v6.7 to v6.15): read fault maps the huge zeropage'));
     return HUGE_ZERO_PFN + (vpn & 511);
   }
   const f = allocAnonFolio(k, PMD_ORDER);
@@ -149,7 +149,7 @@ function doHugePmdAnonymousPage(k: Kernel, mm: Mm, vma: Vma, vpn: number, pmdIdx
   k.touch(pfn);
   k.trace.event(EV['folio-alloc'], k.step, mm.index, k.vmaName(vma), vpn - vma.base, vpn, pfn, PMD_ORDER, null);
   ev.clear();
-  record(k, mm, vma, vpn, pfn, PMD_ORDER, T_ANON, L_PMD, D_ALLOC, REASON.ALLOC_THP, k.rule('do_huge_pmd_anonymous_page (v6.15)'));
+  record(k, mm, vma, vpn, pfn, PMD_ORDER, T_ANON, L_PMD, D_ALLOC, REASON.ALLOC_THP, k.rule('do_huge_pmd_anonymous_page (v6.7 to v6.15)'));
   return pfn + (vpn & 511);
 }
 
@@ -182,7 +182,7 @@ function doAnonymousPage(k: Kernel, mm: Mm, vma: Vma, vpn: number, t: PteTable, 
   if (kind === FAULT_READ) {
     t.pfn[i] = ZERO_PFN;
     t.flags[i] = PTE_PRESENT;
-    record(k, mm, vma, vpn, ZERO_PFN, 0, T_ANON, L_PTE, D_ALLOC, REASON.MAP_ZEROPAGE, k.rule('do_anonymous_page (v6.15): read fault maps the shared zeropage'));
+    record(k, mm, vma, vpn, ZERO_PFN, 0, T_ANON, L_PTE, D_ALLOC, REASON.MAP_ZEROPAGE, k.rule('do_anonymous_page (v6.7 to v6.15): read fault maps the shared zeropage'));
     return ZERO_PFN;
   }
   if (kind === FAULT_UNSHARE) {
@@ -224,7 +224,7 @@ function doAnonymousPage(k: Kernel, mm: Mm, vma: Vma, vpn: number, t: PteTable, 
   k.trace.event(EV['folio-alloc'], k.step, mm.index, k.vmaName(vma), s - vma.base, s, pfn, order, null);
   k.ev.clear();
   const reason = order > 0 ? REASON.ALLOC_MTHP : fellBack ? REASON.ALLOC_FALLBACK_ORDER0 : REASON.ALLOC_NEW_FOLIO;
-  record(k, mm, vma, vpn, pfn + (vpn - s), order, T_ANON, L_PTE, D_ALLOC, reason, k.rule(order > 0 ? 'do_anonymous_page + alloc_anon_folio (v6.8+ mTHP)' : 'do_anonymous_page (v6.15)'));
+  record(k, mm, vma, vpn, pfn + (vpn - s), order, T_ANON, L_PTE, D_ALLOC, reason, k.rule(order > 0 ? 'do_anonymous_page + alloc_anon_folio (v6.8+ mTHP)' : 'do_anonymous_page (v6.7 to v6.15)'));
   return pfn + (vpn - s);
 }
 
@@ -277,7 +277,7 @@ function doWpPage(k: Kernel, mm: Mm, vma: Vma, vpn: number, t: PteTable, unshare
   if (isZeroPfn(pfn)) {
     // wp_page_copy from the shared zeropage: a new zeroed order-0 page.
     const nf = wpPageCopy(k, mm, vma, vpn, t, -1, unshare);
-    record(k, mm, vma, vpn, nf, 0, type, L_PTE, D_ALLOC, REASON.ALLOC_ZEROPAGE_COPY, k.rule('do_wp_page -> wp_page_copy from the zeropage (v6.15)'));
+    record(k, mm, vma, vpn, nf, 0, type, L_PTE, D_ALLOC, REASON.ALLOC_ZEROPAGE_COPY, k.rule('do_wp_page -> wp_page_copy from the zeropage (v6.7 to v6.15)'));
     return nf;
   }
   const f = m.frFolio[pfn];
@@ -395,6 +395,6 @@ function doSwapPage(k: Kernel, mm: Mm, vma: Vma, vpn: number, t: PteTable, kind:
   k.touch(pfn);
   const ev = k.ev.clear();
   ev.folio(m.fRef[f], m.fMap[f], m.fEntire[f], 1 << m.fOrder[f]).inSwapcache((m.fFlags[f] & F_SWAPCACHE) !== 0).page(m.frMapcount[pfn], exclusive);
-  record(k, mm, vma, vpn, pfn, m.fOrder[f], T_SWAPIN, L_PTE, decision, exclusive ? REASON.REUSE_SWAP_EXCLUSIVE : REASON.SWAPIN_SHARED, k.rule('do_swap_page (v6.15)'));
+  record(k, mm, vma, vpn, pfn, m.fOrder[f], T_SWAPIN, L_PTE, decision, exclusive ? REASON.REUSE_SWAP_EXCLUSIVE : REASON.SWAPIN_SHARED, k.rule('do_swap_page (v6.7 to v6.15)'));
   return pfn;
 }
