@@ -55,6 +55,7 @@ function runChecked(source: string, policy: PolicyId) {
 /** The timed phase's cost per unit in microseconds, from the engine's own per-step times, RUNS times. */
 function phase(c: BenchCase, policy: PolicyId, runs = RUNS): number[] {
   const out: number[] = [];
+  runChecked(c.source, policy); // warm-up: the JIT compiles the paths this case uses
   for (let i = 0; i < runs; i++) {
     const r = runChecked(c.source, policy);
     const ms = r.steps.slice(c.setupSteps).reduce((sum, s) => sum + (s.elapsedMs ?? NaN), 0);
@@ -115,7 +116,7 @@ const label = quick ? '256m' : '1g';
 for (const p of POLICIES) record(`cow-reuse-${label} [${p}]`, 'us/fault', phase(cowCase(size1g, p, false), p), kReuse);
 for (const p of POLICIES) record(`cow-copy-${label} [${p}]`, 'us/fault', phase(cowCase(size1g, p, true), p), kCopy);
 for (const p of POLICIES)
-  record(`fork-pte-thp-${label} [${p}]`, 'us/2M', phase(forkPteCase(size1g, p), p), kForkPte, 'fork + child exit per 2 MiB THP');
+  record(`fork-pte-thp-${label} [${p}]`, 'us/2M', phase(forkPteCase(size1g, p), p), kForkPte, 'fork per 2 MiB THP');
 record(`fork-pmd-thp-${label} [v6.15]`, 'us/4K', phase(forkPmdCase(size1g, 'v6.15'), 'v6.15'), kForkPmd, 'fork + child exit per 4K page');
 
 // fork-16g: populate, fork, child exit: time of the whole run, and the engine
