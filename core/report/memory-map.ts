@@ -3,6 +3,7 @@
 // cells merged into one rectangle so even a large map stays a small file.
 
 import { CELL, type StateQuery, type VmaView } from '../mm/api';
+import { CELL_STATES, cellState, PINNED, PMD_SHADE, type CellStateId } from './cell-states';
 import { escapeHtml } from './escape';
 import { formatAddress, formatInt } from './format';
 import type { MapImage } from './input';
@@ -49,35 +50,18 @@ export function mapImagesFromState(state: StateQuery): MapImage[] {
 }
 
 /**
- * Cell states and colours, the same as the app's memory map
- * (renderer/src/views/common/palette.ts, which core may not import) so a
- * report looks like the view it came from. Pinned and PMD-mapped pages are
- * drawn like the app's small cells: pinned colour, darker shade.
+ * A report draws pinned pages as a state of their own (the app marks them over
+ * their state); PMD-mapped pages in the darker shade, as the app does.
  */
-export const CELL_STATES = [
-  { id: 'empty', label: 'not present', light: '#e3e5e8', dark: '#30333a' },
-  { id: 'ro', label: 'read-only (may be shared)', light: '#d4b106', dark: '#e6d36a' },
-  { id: 'ro-shared', label: 'read-only, shared with another mm', light: '#ef8a00', dark: '#fbbc54' },
-  { id: 'ro-exclusive', label: 'read-only, PageAnonExclusive', light: '#2b9fb0', dark: '#6fd0dc' },
-  { id: 'writable', label: 'writable (PageAnonExclusive)', light: '#2e9d52', dark: '#5cc281' },
-  { id: 'writable-not-exclusive', label: 'writable, not PageAnonExclusive (broken invariant)', light: '#d93025', dark: '#f28b82' },
-  { id: 'swapped', label: 'swapped out', light: '#8e6bbf', dark: '#b39ddb' },
-  { id: 'pinned', label: 'pinned (FOLL_PIN)', light: '#c2185b', dark: '#ff80ab' },
-] as const;
-const PMD_SHADE = 0.68;
+const MAP_STATES = [...CELL_STATES, PINNED];
 
-export function cellState(cell: number): (typeof CELL_STATES)[number]['id'] {
-  if (!(cell & CELL.PRESENT)) return cell & CELL.SWAPPED ? 'swapped' : 'empty';
-  if (cell & CELL.PINNED) return 'pinned';
-  if (cell & CELL.WRITABLE) return cell & CELL.ANON_EXCLUSIVE ? 'writable' : 'writable-not-exclusive';
-  if (cell & CELL.ANON_EXCLUSIVE) return 'ro-exclusive';
-  if (cell & CELL.SHARED) return 'ro-shared';
-  return 'ro';
+function mapCellState(cell: number): CellStateId | 'pinned' {
+  return cell & CELL.PRESENT && cell & CELL.PINNED ? 'pinned' : cellState(cell);
 }
 
 /** The CSS class a cell is drawn with: its state, `-pmd` when PMD-mapped. */
 function cellClass(cell: number): string {
-  const state = cellState(cell);
+  const state = mapCellState(cell);
   return cell & CELL.PRESENT && cell & CELL.PMD_MAPPED ? `ms-${state}-pmd` : `ms-${state}`;
 }
 
@@ -90,14 +74,14 @@ function shade(hex: string): string {
 /** Fill rules for every cell class, light and dark. */
 export function memoryMapCss(): string {
   const rules = (scheme: 'light' | 'dark') =>
-    CELL_STATES.map((s) => `.ms-${s.id}{fill:${s[scheme]}}.ms-${s.id}-pmd{fill:${shade(s[scheme])}}`).join('');
+    MAP_STATES.map((s) => `.ms-${s.id}{fill:${s[scheme]}}.ms-${s.id}-pmd{fill:${shade(s[scheme])}}`).join('');
   return `${rules('light')}\n@media (prefers-color-scheme: dark){${rules('dark')}}\n@media print{${rules('light')}}`;
 }
 
 /** Legend entries: each state, and the PMD shade shown on the writable colour. */
 export function memoryMapLegend(): { cls: string; label: string }[] {
   return [
-    ...CELL_STATES.map((s) => ({ cls: `ms-${s.id}`, label: s.label })),
+    ...MAP_STATES.map((s) => ({ cls: `ms-${s.id}`, label: s.label })),
     { cls: 'ms-writable-pmd', label: 'darker: PMD-mapped' },
   ];
 }

@@ -1,51 +1,26 @@
-// The memory map's colours: one place that says which page state gets which
-// colour, used both to build the canvas lookup table and to draw the legend.
+// The memory map's colours, used both to build the canvas lookup table and to
+// draw the legend. Which page state gets which colour is core/report/cell-states.ts.
 // Every colour is a CSS variable (`--flv-cell-<id>`) with a light and a dark
 // default, so a theme can override it and the map follows.
 
 import { CELL } from '../../../../core/mm/api';
+import { CELL_STATES, cellState, PINNED, PMD_SHADE, type CellStateId, type PaletteEntry } from '../../../../core/report/cell-states';
+
+// The page states, their colours and cellState are shared with the report's map.
+export { CELL_STATES, cellState, PMD_SHADE, type CellStateId, type PaletteEntry };
 
 export type Rgb = readonly [number, number, number];
-
-export type CellStateId =
-  | 'empty'
-  | 'swapped'
-  | 'writable'
-  | 'writable-not-exclusive'
-  | 'ro-exclusive'
-  | 'ro-shared'
-  | 'ro';
 
 /** Colours that are not a page state but marks drawn on top of one. */
 export type MarkId = 'pinned' | 'boundary' | 'background' | 'highlight';
 
-export interface PaletteEntry<Id extends string> {
-  id: Id;
-  label: string;
-  light: string;
-  dark: string;
-}
-
-/** Base fill of a cell: exactly one state per page, in the order the legend lists them. */
-export const CELL_STATES: readonly PaletteEntry<CellStateId>[] = [
-  { id: 'empty', label: 'not present', light: '#e3e5e8', dark: '#30333a' },
-  { id: 'ro', label: 'read-only (may be shared)', light: '#d4b106', dark: '#e6d36a' },
-  { id: 'ro-shared', label: 'read-only, shared with another mm', light: '#ef8a00', dark: '#fbbc54' },
-  { id: 'ro-exclusive', label: 'read-only, PageAnonExclusive', light: '#2b9fb0', dark: '#6fd0dc' },
-  { id: 'writable', label: 'writable (PageAnonExclusive)', light: '#2e9d52', dark: '#5cc281' },
-  { id: 'writable-not-exclusive', label: 'writable, not PageAnonExclusive (broken invariant)', light: '#d93025', dark: '#f28b82' },
-  { id: 'swapped', label: 'swapped out', light: '#8e6bbf', dark: '#b39ddb' },
-];
-
 export const MARKS: readonly PaletteEntry<MarkId>[] = [
-  { id: 'pinned', label: 'pinned (FOLL_PIN)', light: '#c2185b', dark: '#ff80ab' },
+  PINNED,
   { id: 'boundary', label: 'folio boundary', light: '#1f2124', dark: '#f1f3f4' },
   { id: 'background', label: 'background', light: '#ffffff', dark: '#1b1c1f' },
   { id: 'highlight', label: 'selected page', light: '#0b57d0', dark: '#8ab4f8' },
 ];
 
-/** PMD-mapped pages are drawn in a darker shade of their state's colour. */
-export const PMD_SHADE = 0.68;
 /** Below BIG_CELL_PX a boundary line does not fit: a folio's head page is drawn a little darker instead. */
 export const HEAD_SHADE = 0.84;
 export const BIG_CELL_PX = 4;
@@ -57,14 +32,6 @@ export function cssVar(id: string): string {
 /** The CSS value of a palette colour: the theme's variable, else the built-in light/dark pair. */
 export function cssColour(entry: PaletteEntry<string>): string {
   return `var(${cssVar(entry.id)}, light-dark(${entry.light}, ${entry.dark}))`;
-}
-
-export function cellState(cell: number): CellStateId {
-  if (!(cell & CELL.PRESENT)) return cell & CELL.SWAPPED ? 'swapped' : 'empty';
-  if (cell & CELL.WRITABLE) return cell & CELL.ANON_EXCLUSIVE ? 'writable' : 'writable-not-exclusive';
-  if (cell & CELL.ANON_EXCLUSIVE) return 'ro-exclusive';
-  if (cell & CELL.SHARED) return 'ro-shared';
-  return 'ro';
 }
 
 const BIT_NAMES: [number, string][] = [
