@@ -2,6 +2,7 @@
 // MESSAGE` form, the human summary of a run, and the JSON document whose
 // shape scenario-language.md fixes.
 import type { Diagnostic } from '../core/lang/ast';
+import { cliJsonDocument } from '../core/report/json';
 import type { FileReport, RunSummary } from './job';
 
 export function diagnosticLine(file: string, d: Diagnostic): string {
@@ -50,26 +51,26 @@ export function summaryLine(reports: FileReport[]): string {
   return `${files}, ${runs.length} run${runs.length === 1 ? '' : 's'}: ${runs.length - failed} passed, ${failed} failed${broken ? `, ${broken} file${broken === 1 ? '' : 's'} with errors` : ''}\n`;
 }
 
-/** The `--json` document. */
+/**
+ * The `--json` document: core's, with the command line's own fields added to
+ * each run (expectation messages, refused steps, a stop, timing) and a file's
+ * read error.
+ */
 export function jsonDocument(reports: FileReport[]): string {
-  const files = reports.map((r) => {
-    const f: Record<string, unknown> = {
-      file: r.file,
-      scenario: r.scenario ?? null,
-      diagnostics: r.diagnostics.map((d) => ({ line: d.line, col: d.col, endLine: d.endLine, endCol: d.endCol, severity: d.severity, code: d.code, message: d.message })),
-      runs: r.runs.map((x) => ({
-        policy: x.policy,
-        passed: x.passed,
+  const doc = cliJsonDocument(reports.map((r) => ({ file: r.file, title: r.scenario ?? null, diagnostics: r.diagnostics, runs: r.runs })));
+  const files = doc.files.map((f, i) => {
+    const r = reports[i];
+    const runs = f.runs.map((run, j) => {
+      const x = r.runs[j];
+      return {
+        ...run,
         expectations: x.expectations,
-        counters: x.counters,
-        processes: x.processes,
         stepErrors: x.stepErrors,
         ...(x.stopped ? { stopped: x.stopped } : {}),
         elapsedMs: Math.round(x.elapsedMs * 100) / 100,
-      })),
-    };
-    if (r.error !== undefined) f.error = r.error;
-    return f;
+      };
+    });
+    return { ...f, runs, ...(r.error !== undefined ? { error: r.error } : {}) };
   });
   return `${JSON.stringify({ files }, null, 2)}\n`;
 }

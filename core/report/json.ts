@@ -19,7 +19,8 @@ export interface CliJsonRun {
 
 export interface CliJsonFile {
   file: string;
-  scenario: string;
+  /** The scenario's title; null when the file could not be read. */
+  scenario: string | null;
   diagnostics: Diagnostic[];
   runs: CliJsonRun[];
 }
@@ -41,12 +42,12 @@ export interface CliJsonRunSource {
  * The `foliolab run --json` document (scenario-language.md "Command line"),
  * exactly the spec's fields; the command line may add its own to each run.
  */
-export function cliJsonDocument(files: { file: string; title: string; diagnostics: Diagnostic[]; runs: CliJsonRunSource[] }[]): CliJsonDocument {
+export function cliJsonDocument(files: { file: string; title: string | null; diagnostics: Diagnostic[]; runs: CliJsonRunSource[] }[]): CliJsonDocument {
   return {
     files: files.map((f) => ({
       file: f.file,
       scenario: f.title,
-      diagnostics: f.diagnostics,
+      diagnostics: f.diagnostics.map((d) => ({ line: d.line, col: d.col, endLine: d.endLine, endCol: d.endCol, severity: d.severity, code: d.code, message: d.message })),
       runs: f.runs.map((r) => ({
         policy: r.policy,
         passed: r.passed,
