@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ALL_POLICIES } from '../../core/lang/ast';
 import { analyze, checkScenario, scopeAt } from '../../core/lang/checker';
 import { parseScenario } from '../../core/lang/parser';
-import { SPEC_EXAMPLE, diags, diagsWith } from './helpers';
+import { SPEC_EXAMPLE } from '../helpers/spec-example';
+import { diags, diagsWith } from './helpers';
 
 describe('checker: name resolution step by step', () => {
   it('the spec example is clean', () => expect(diags(SPEC_EXAMPLE)).toEqual([]));

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ADVICES, ALL_POLICIES, GLOBAL_COUNTERS, PAGE_PROPERTIES, PROCESS_COUNTERS } from '../../core/lang/ast';
 import { completionsAt, hoverAt } from '../../core/lang/completion';
 import { OPERATIONS } from '../../core/lang/parser';
-import { SPEC_EXAMPLE } from './helpers';
+import { SPEC_EXAMPLE } from '../helpers/spec-example';
 
 /** Completions with the cursor at `|` in the source. */
 function at(src: string) {

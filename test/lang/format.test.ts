@@ -6,7 +6,7 @@ import { analyze } from '../../core/lang/checker';
 import { sameScenario, withoutSpans } from '../../core/lang/compare';
 import { formatScenario } from '../../core/lang/format';
 import { parseScenario } from '../../core/lang/parser';
-import { SPEC_EXAMPLE } from './helpers';
+import { SPEC_EXAMPLE } from '../helpers/spec-example';
 import { scenarioSource } from './generate';
 
 const parse = (s: string) => parseScenario(s, 't.mms');

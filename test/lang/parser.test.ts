@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../../core/lang/parser';
 import type { Operation, Value } from '../../core/lang/ast';
-import { SPEC_EXAMPLE, show } from './helpers';
+import { SPEC_EXAMPLE } from '../helpers/spec-example';
+import { show } from './helpers';
 
 const parse = (src: string) => parseScenario(src, 't.mms');
 const op = (line: string): Operation => {

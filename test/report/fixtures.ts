@@ -5,25 +5,9 @@ import type { Diagnostic } from '../../core/lang/ast';
 import { REASON_CODES, type FaultDecision, type FaultType, type ReasonCode, type RunResult, type StepRecord } from '../../core/mm/api';
 import { DECISIONS, EV, EvidenceScratch, FAULT_LEVELS, FAULT_TYPES, Trace } from '../../core/mm/trace';
 import type { ReportInput } from '../../core/report/index';
+import { specExample } from '../helpers/spec-example';
 
-export const PTE_THP_SOURCE = `# PTE-mapped THP: the parent writes after the child has exited.
-scenario "pte-mapped THP reuse after child exit"
-policies v6.9 v6.15
-thp 2M=madvise
-
-P0: mmap A 2M
-P0: madvise A hugepage
-P0: write A                 # one fault: a PMD-mapped THP
-P0: mprotect A[1] ro        # splits the PMD: A is now a PTE-mapped THP
-P0: mprotect A[1] rw
-P0: fork P1
-P1: exit
-P0: write A[5]
-
-expect P0.cow_copies == 1 for v6.9
-expect P0.pgreuse == 1 for v6.15
-expect violations == 0
-`;
+export const PTE_THP_SOURCE = specExample('v6.9 v6.15', ['P0.cow_copies == 1 for v6.9', 'P0.pgreuse == 1 for v6.15', 'violations == 0']);
 
 export interface FaultSpec {
   step: number;

@@ -13,23 +13,9 @@ import PageInspector from '../../../renderer/src/views/PageInspector.vue';
 import TraceView from '../../../renderer/src/views/TraceView.vue';
 import FoliosView from '../../../renderer/src/views/FoliosView.vue';
 import MemoryMap from '../../../renderer/src/views/MemoryMap.vue';
+import { specExample, withoutComments } from '../../helpers/spec-example';
 
-const SOURCE = `scenario "pte-mapped THP reuse after child exit"
-policies v6.9 v6.15
-thp 2M=madvise
-
-P0: mmap A 2M
-P0: madvise A hugepage
-P0: write A
-P0: mprotect A[1] ro
-P0: mprotect A[1] rw
-P0: fork P1
-P1: exit
-P0: write A[5]
-
-expect P0.cow_copies == 1 for v6.9
-expect P0.pgreuse == 1 for v6.15
-`;
+const SOURCE = withoutComments(specExample('v6.9 v6.15', ['P0.cow_copies == 1 for v6.9', 'P0.pgreuse == 1 for v6.15']));
 const WRITE_STEP = 7;
 
 function sessions(): Map<PolicyId, Session> {
