@@ -1,5 +1,7 @@
 // Browser-side benchmark cases, in Debian's chromium through playwright-core:
-// map-draw-1m (memory-map frame at 1,048,576 pages). Appends to bench/results.json.
+// map-draw-1m (memory-map frame at 1,048,576 pages) and run-to-views (browser
+// mode: press Run on cow-reuse-1g until the views show the result). Appends
+// to bench/results.json.
 import { build } from 'esbuild';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -27,12 +29,66 @@ await page.addScriptTag({ content: bundle.outputFiles[0].text });
 const times = await page.evaluate(() => globalThis.benchMapDraw(1048576, 15));
 await browser.close();
 
-const s = [...times].sort((a, b) => a - b);
-const entry = { name: 'map-draw-1m (chromium, fill + putImageData)', unit: 'ms/frame', median: s[s.length >> 1], min: s[0], max: s[s.length - 1], runs: s.length };
-console.log(`${entry.name}\t${entry.unit}\t${entry.median.toFixed(2)}\t${entry.min.toFixed(2)}\t${entry.max.toFixed(2)}`);
+const entries = [entryOf('map-draw-1m (chromium, fill + putImageData)', 'ms/frame', times)];
+const quick = process.argv.includes('--quick');
+for (const policies of [['v6.15'], ['v6.7', 'v6.9', 'rmapid', 'v6.15']]) {
+  entries.push(entryOf(`run-to-views cow-reuse-${quick ? '256m' : '1g'} [${policies.join(' ')}] (browser mode)`, 'ms', await runToViews(policies, quick ? 256 : 1024)));
+}
+
+for (const e of entries) console.log(`${e.name}\t${e.unit}\t${e.median.toFixed(2)}\t${e.min.toFixed(2)}\t${e.max.toFixed(2)}`);
 const file = join(root, 'bench/results.json');
 if (existsSync(file)) {
   const results = JSON.parse(readFileSync(file, 'utf8'));
-  results.cases = results.cases.filter((c) => !c.name.startsWith('map-draw-1m')).concat(entry);
+  const names = new Set(entries.map((e) => e.name.split(' ')[0]));
+  results.cases = results.cases.filter((c) => !names.has(c.name.split(' ')[0])).concat(entries);
   writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
+}
+
+function entryOf(name, unit, xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return { name, unit, median: s[s.length >> 1], min: s[0], max: s[s.length - 1], runs: s.length };
+}
+
+/** Builds browser mode, types the scenario, then times Run -> step bar shows the run and the map has drawn. */
+async function runToViews(policies, mb) {
+  const { build: viteBuild } = await import('vite');
+  if (!existsSync(join(root, 'out/web/index.html'))) await viteBuild({ configFile: join(root, 'vite.web.config.ts'), logLevel: 'warn' });
+  const { startStaticServer } = await import('../scripts/static-server.mjs');
+  const scenarios = await build({ entryPoints: [join(root, 'bench/scenarios.ts')], bundle: true, write: false, format: 'esm', logLevel: 'warning' });
+  const { cowCase } = await import('data:text/javascript;base64,' + Buffer.from(scenarios.outputFiles[0].text).toString('base64'));
+  const source = cowCase(mb * 1024 * 1024, policies.join(' '), false).source;
+
+  const server = await startStaticServer({ root: join(root, 'out/web') });
+  const b = await chromium.launch({ executablePath: exe, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+  const p = await b.newPage({ viewport: { width: 1400, height: 860 } });
+  p.on('dialog', (d) => void d.accept());
+  await p.goto(server.url);
+  await p.waitForSelector('[data-app-state="ready"]', { timeout: 30_000 });
+  for (const id of ['v6.7', 'v6.9', 'rmapid', 'v6.15', 'ideal']) {
+    const box = p.getByRole('checkbox', { name: id, exact: true });
+    if ((await box.isChecked()) !== policies.includes(id)) await box.click();
+  }
+  await p.locator('.monaco-editor .view-lines').click();
+  await p.keyboard.press('Control+A');
+  await p.keyboard.press('Delete');
+  await p.keyboard.insertText(source);
+  await p.getByRole('tab', { name: 'Memory map', exact: true }).click();
+  const xs = [];
+  for (let i = 0; i < 5; i++) {
+    const t = await p.evaluate(() => performance.now());
+    await p.getByRole('button', { name: 'Run', exact: true }).click();
+    await p.waitForFunction(
+      () =>
+        [...document.querySelectorAll('button')].some((x) => x.textContent.trim() === 'Run' && !x.disabled) &&
+        /step \d+\/\d+/.test(document.querySelector('[data-testid=step-label]')?.textContent ?? ''),
+      undefined,
+      { timeout: 120_000, polling: 'raf' },
+    );
+    // One more frame: the views paint what the run produced.
+    const done = await p.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(performance.now()))));
+    xs.push(done - t);
+  }
+  await b.close();
+  await server.close();
+  return xs;
 }
