@@ -16,9 +16,12 @@
 //   patch-18 word layout so that an interleaving explorer can run writers step
 //   by step.
 //
-// The arithmetic is exact unsigned 64-bit: BigUint64Array stores reduce every
-// sum modulo 2^64 exactly as the kernel's atomic_long wraps, which is what makes
-// the order 6..9 class overflow (section 9 item 1) reproducible.
+// The arithmetic is exact unsigned 64-bit without BigInt on the hot path: a
+// value is two 32-bit limbs (lo, hi) in a Uint32Array, products are built from
+// 16/32-bit partial products that stay exact in doubles, and every store
+// reduces modulo 2^32 per limb, so sums wrap modulo 2^64 exactly as the
+// kernel's atomic_long does; that is what makes the order 6..9 class overflow
+// (section 9 item 1) reproducible.
 
 export interface RmapClass {
   /** Pages of the largest order in the class; sub-ID digits are base n+1. */
@@ -55,35 +58,97 @@ export function rmapClass(order: number): RmapClass {
   return CLASSES[classIndex(order)];
 }
 
+const TWO32 = 2 ** 32;
+const TWO16 = 2 ** 16;
+
+// Result registers of mulU64 (module-level so that a product allocates nothing).
+let prodLo = 0;
+let prodHi = 0;
+
+/**
+ * (hi * 2^32 + lo) * d modulo 2^64 into prodLo/prodHi, for a safe integer d >= 0.
+ * The low limb times d's low 32 bits is split at 16 bits so every partial
+ * product stays below 2^53; the high limb only needs its product mod 2^32.
+ */
+function mulU64(lo: number, hi: number, d: number): void {
+  const dl = d % TWO32;
+  const dh = (d - dl) / TWO32;
+  const a = dl * (lo & 0xffff);
+  const b = dl * (lo >>> 16);
+  const bl = b % TWO16;
+  const s = a + bl * TWO16;
+  const sLo = s % TWO32;
+  prodLo = sLo;
+  prodHi = ((s - sLo) / TWO32 + (b - bl) / TWO16 + Math.imul(dl, hi) + Math.imul(dh, lo)) >>> 0;
+}
+
+const u64 = (lo: number, hi: number): bigint => (BigInt(hi) << 32n) | BigInt(lo);
+
+/** Sum of (n+1)^i over the set bits i of `chunk`, modulo 2^64, into limbs out[o], out[o+1]. */
+function calcRmapSubidInto(n: number, chunk: number, out: Uint32Array, o: number): void {
+  let powLo = 1;
+  let powHi = 0;
+  let lo = 0;
+  let hi = 0;
+  for (let bits = chunk; bits > 0; bits = Math.floor(bits / 2)) {
+    if (bits % 2 === 1) {
+      const l = lo + powLo;
+      lo = l % TWO32;
+      hi = (hi + powHi + (l >= TWO32 ? 1 : 0)) >>> 0;
+    }
+    mulU64(powLo, powHi, n + 1);
+    powLo = prodLo;
+    powHi = prodHi;
+  }
+  out[o] = lo;
+  out[o + 1] = hi;
+}
+
 /** Sum of (n+1)^i over the set bits i of `chunk`, as an unsigned long. */
 export function calcRmapSubid(n: number, chunk: number): bigint {
-  const base = BigInt(n + 1);
-  let pow = 1n;
-  let subid = 0n;
-  for (let bits = chunk; bits > 0; bits = Math.floor(bits / 2)) {
-    if (bits % 2 === 1) subid += pow;
-    pow *= base;
+  const w = new Uint32Array(2);
+  calcRmapSubidInto(n, chunk, w, 0);
+  return u64(w[0], w[1]);
+}
+
+const limbCache: Map<number, Uint32Array>[] = CLASSES.map(() => new Map());
+// One-entry memo in front of the cache: runs of updates come from one mm.
+let memoClass = -1;
+let memoId = -1;
+let memoLimbs: Uint32Array = new Uint32Array(0);
+
+/** The sub-IDs of `rmapId` for the class of `order` as limbs: lo of subid j at 2j, hi at 2j+1. */
+export function rmapSubidLimbs(order: number, rmapId: number): Uint32Array {
+  const ci = classIndex(order);
+  if (ci === memoClass && rmapId === memoId) return memoLimbs;
+  const cache = limbCache[ci];
+  let limbs = cache.get(rmapId);
+  if (limbs === undefined) {
+    if (!Number.isInteger(rmapId) || rmapId < 0 || rmapId > RMAP_ID_MAX) {
+      throw new RangeError(`rmap ID ${rmapId} is outside 0..${RMAP_ID_MAX}`);
+    }
+    const { n, nrValues, chunkBits } = CLASSES[ci];
+    const chunkMask = 2 ** chunkBits - 1;
+    limbs = new Uint32Array(2 * nrValues);
+    for (let j = 0; j < nrValues; j++) calcRmapSubidInto(n, Math.floor(rmapId / 2 ** (j * chunkBits)) & chunkMask, limbs, 2 * j);
+    cache.set(rmapId, limbs);
   }
-  return BigInt.asUintN(64, subid);
+  memoClass = ci;
+  memoId = rmapId;
+  memoLimbs = limbs;
+  return limbs;
 }
 
 const subidCache: Map<number, readonly bigint[]>[] = CLASSES.map(() => new Map());
 
 /** The sub-IDs of rmap ID `rmapId` for the class of `order`; index j is for `_rmap_valj`. */
 export function rmapSubids(order: number, rmapId: number): readonly bigint[] {
-  const ci = classIndex(order);
-  const cache = subidCache[ci];
+  const cache = subidCache[classIndex(order)];
   let subids = cache.get(rmapId);
   if (subids === undefined) {
-    if (!Number.isInteger(rmapId) || rmapId < 0 || rmapId > RMAP_ID_MAX) {
-      throw new RangeError(`rmap ID ${rmapId} is outside 0..${RMAP_ID_MAX}`);
-    }
-    const { n, nrValues, chunkBits } = CLASSES[ci];
-    const chunkMask = 2 ** chunkBits - 1;
+    const limbs = rmapSubidLimbs(order, rmapId);
     const list: bigint[] = [];
-    for (let j = 0; j < nrValues; j++) {
-      list.push(calcRmapSubid(n, Math.floor(rmapId / 2 ** (j * chunkBits)) & chunkMask));
-    }
+    for (let j = 0; j < limbs.length; j += 2) list.push(u64(limbs[j], limbs[j + 1]));
     subids = Object.freeze(list);
     cache.set(rmapId, subids);
   }
@@ -104,57 +169,89 @@ export function rmapSeqHasWriters(seq: number): boolean {
   return seq % RMAP_SEQ_STEP !== 0;
 }
 
+/** Words per folio slot: lo/hi limbs of up to six values. */
+const SLOT_WORDS = 2 * RMAP_MAX_VALUES;
+
 export class RmapValues {
   private capacity: number;
-  /** Folio slot f uses vals[f*6 .. f*6+5]. */
-  private vals: BigUint64Array;
+  /** Folio slot f, value j: lo limb at f*12 + 2j, hi limb at f*12 + 2j + 1. */
+  private words: Uint32Array;
   private seqs: Float64Array;
 
   constructor(capacity: number) {
     this.capacity = capacity;
-    this.vals = new BigUint64Array(capacity * RMAP_MAX_VALUES);
+    this.words = new Uint32Array(capacity * SLOT_WORDS);
     this.seqs = new Float64Array(capacity);
   }
 
   grow(capacity: number): void {
     if (capacity <= this.capacity) return;
-    const vals = new BigUint64Array(capacity * RMAP_MAX_VALUES);
-    vals.set(this.vals);
+    const words = new Uint32Array(capacity * SLOT_WORDS);
+    words.set(this.words);
     const seqs = new Float64Array(capacity);
     seqs.set(this.seqs);
-    this.vals = vals;
+    this.words = words;
     this.seqs = seqs;
     this.capacity = capacity;
   }
 
   /** `__folio_prep_large_rmap`: all values and the seqcount 0. */
   reset(folio: number): void {
-    this.vals.fill(0n, folio * RMAP_MAX_VALUES, (folio + 1) * RMAP_MAX_VALUES);
+    this.words.fill(0, folio * SLOT_WORDS, (folio + 1) * SLOT_WORDS);
     this.seqs[folio] = 0;
   }
 
   /** First map of a new folio (`folio_add_new_anon_rmap`): value j = count * subid_j. */
   set(folio: number, order: number, count: number, rmapId: number): void {
-    const subids = rmapSubids(order, rmapId);
-    const base = folio * RMAP_MAX_VALUES;
-    const k = BigInt(count);
-    this.vals.fill(0n, base, base + RMAP_MAX_VALUES);
-    for (let j = 0; j < subids.length; j++) this.vals[base + j] = k * subids[j];
+    const sub = rmapSubidLimbs(order, rmapId);
+    const w = this.words;
+    const base = folio * SLOT_WORDS;
+    w.fill(0, base, base + SLOT_WORDS);
+    // count >= 0: a first map never has a negative count.
+    for (let j = 0; j < sub.length; j += 2) {
+      mulU64(sub[j], sub[j + 1], count);
+      w[base + j] = prodLo;
+      w[base + j + 1] = prodHi;
+    }
   }
 
   /** (Un)map of |delta| pages by the mm with `rmapId`: value j += delta * subid_j, mod 2^64. */
   add(folio: number, order: number, delta: number, rmapId: number): void {
-    const subids = rmapSubids(order, rmapId);
-    const base = folio * RMAP_MAX_VALUES;
-    const k = BigInt(delta);
-    const vals = this.vals;
-    // The typed-array store reduces a negative or oversized sum modulo 2^64.
-    for (let j = 0; j < subids.length; j++) vals[base + j] = vals[base + j] + k * subids[j];
+    const sub = rmapSubidLimbs(order, rmapId);
+    const w = this.words;
+    const base = folio * SLOT_WORDS;
+    const d = delta < 0 ? -delta : delta;
+    // A negative delta subtracts |delta| * subid with a borrow (two's complement
+    // of the addition); the Uint32Array stores reduce each limb modulo 2^32.
+    for (let j = 0; j < sub.length; j += 2) {
+      mulU64(sub[j], sub[j + 1], d);
+      const i = base + j;
+      if (delta >= 0) {
+        const lo = w[i] + prodLo;
+        w[i] = lo;
+        w[i + 1] = w[i + 1] + prodHi + (lo >= TWO32 ? 1 : 0);
+      } else {
+        const lo = w[i] - prodLo;
+        w[i] = lo;
+        w[i + 1] = w[i + 1] - prodHi - (lo < 0 ? 1 : 0);
+      }
+    }
   }
 
   values(folio: number, order: number): bigint[] {
-    const base = folio * RMAP_MAX_VALUES;
-    return Array.from(this.vals.subarray(base, base + rmapClass(order).nrValues));
+    const w = this.words;
+    const base = folio * SLOT_WORDS;
+    const out: bigint[] = [];
+    for (let j = 0; j < rmapClass(order).nrValues; j++) out.push(u64(w[base + 2 * j], w[base + 2 * j + 1]));
+    return out;
+  }
+
+  /** Limbs of the first `dst.length / 2` values into `dst` (lo, hi, ...), zero past the class's values. */
+  copyWords(folio: number, order: number, dst: Int32Array): void {
+    const w = this.words;
+    const base = folio * SLOT_WORDS;
+    const n = 2 * rmapClass(order).nrValues;
+    for (let j = 0; j < dst.length; j++) dst[j] = j < n ? w[base + j] : 0;
   }
 
   /** What the values are when all `mapcount` mappings belong to the mm with `rmapId`. */
@@ -165,15 +262,15 @@ export class RmapValues {
 
   /** `__folio_has_large_matching_rmap_val` (patch 09): every used value == mapcount * subid. */
   matches(folio: number, order: number, mapcount: number, rmapId: number): boolean {
-    const subids = rmapSubids(order, rmapId);
-    const base = folio * RMAP_MAX_VALUES;
-    const m = BigInt(mapcount);
-    for (let j = 0; j < subids.length; j++) {
-      if (this.vals[base + j] !== BigInt.asUintN(64, m * subids[j])) return false;
+    const sub = rmapSubidLimbs(order, rmapId);
+    const w = this.words;
+    const base = folio * SLOT_WORDS;
+    for (let j = 0; j < sub.length; j += 2) {
+      mulU64(sub[j], sub[j + 1], mapcount);
+      if (w[base + j] !== prodLo || w[base + j + 1] !== prodHi) return false;
     }
     return true;
   }
-
   seq(folio: number): number {
     return this.seqs[folio];
   }

@@ -43,8 +43,6 @@ export const FAULT_LEVELS: readonly FaultLevel[] = ['pte', 'pmd'];
 export const DECISIONS: readonly FaultDecision[] = ['alloc', 'reuse', 'copy', 'split-fallback'];
 export const REASON: { [K in ReasonCode]: number } = Object.fromEntries(REASON_CODES.map((k, i) => [k, i])) as never;
 
-const LO = 0xffffffffn;
-
 // Evidence mask bits.
 const M_REF = 1;
 const M_MAP = 2;
@@ -68,7 +66,6 @@ export class EvidenceScratch {
   nrPages = 0;
   pae = false;
   swapcache = false;
-  rmapVals: readonly bigint[] | null = null;
   rmapId = 0;
   rmapSeq = 0;
   readonly slotIds = [0, 0];
@@ -102,17 +99,9 @@ export class EvidenceScratch {
     this.mask |= M_SWAPCACHE;
     return this;
   }
-  /** The values as lo/hi 32-bit words, recomputed only when a different array is passed. */
+  /** Up to three rmap values as lo/hi 32-bit words, filled by the policy before `rmap`. */
   readonly rmapWords = new Int32Array(6);
-  rmap(vals: readonly bigint[], rmapId: number, seq: number): this {
-    if (vals !== this.rmapVals) {
-      for (let j = 0; j < 3; j++) {
-        const x = j < vals.length ? vals[j] : 0n;
-        this.rmapWords[2 * j] = Number(x & LO);
-        this.rmapWords[2 * j + 1] = Number(x >> 32n);
-      }
-    }
-    this.rmapVals = vals;
+  rmap(rmapId: number, seq: number): this {
     this.rmapId = rmapId;
     this.rmapSeq = seq;
     this.mask |= M_RMAP;
@@ -256,7 +245,7 @@ export class Trace {
     }
   }
 
-  /** The rmap values as lo/hi words (kept out of `fault` so BigInt code stays off its fast path). */
+  /** The rmap values as lo/hi words. */
   private rmapEvidence(q: number, ev: EvidenceScratch): void {
     const v = this.evs;
     v.set(ev.rmapWords, q + E_RMAP);

@@ -247,3 +247,63 @@ describe('RmapValues seqcount (patch 18 layout)', () => {
     expect(Number.isSafeInteger((2 ** 21 - 1) * RMAP_SEQ_STEP + 2 ** 32 - 1)).toBe(true);
   });
 });
+
+describe('RmapValues: limb arithmetic equals BigInt arithmetic modulo 2^64', () => {
+  const orders = fc.integer({ min: 0, max: 15 });
+  const id = fc.integer({ min: 0, max: RMAP_ID_MAX });
+  // Deltas far beyond a folio's page count, both signs, up to 2^53.
+  const delta = fc.oneof(fc.integer({ min: -600, max: 600 }), fc.integer(), fc.maxSafeInteger().map((x) => (x % 2 === 0 ? x : -x)));
+
+  it('property: set/add/matches over random IDs and deltas', () => {
+    fc.assert(
+      fc.property(orders, id, fc.nat({ max: 2 ** 31 }), fc.array(fc.record({ id, d: delta }), { maxLength: 30 }), (order, id0, count, ops) => {
+        const rv = new RmapValues(2);
+        rv.reset(1);
+        rv.set(1, order, count, id0);
+        let want = rmapSubids(order, id0).map((s) => BigInt.asUintN(64, BigInt(count) * s));
+        expect(rv.values(1, order)).toEqual(want);
+        for (const { id: who, d } of ops) {
+          rv.add(1, order, d, who);
+          want = want.map((v, j) => BigInt.asUintN(64, v + BigInt(d) * rmapSubids(order, who)[j]));
+          expect(rv.values(1, order)).toEqual(want);
+        }
+        // matches() is the limb product compared word by word.
+        const probe = Number(want[0] % 1000n);
+        const exact = want.every((v, j) => v === BigInt.asUintN(64, BigInt(probe) * rmapSubids(order, id0)[j]));
+        expect(rv.matches(1, order, probe, id0)).toBe(exact);
+        expect(rv.values(0, order).every((v) => v === 0n)).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('property: a value is matched exactly when it equals mapcount * subid mod 2^64', () => {
+    fc.assert(
+      fc.property(orders, id, fc.nat({ max: 2 ** 31 }), fc.integer({ min: -3, max: 3 }), (order, who, count, off) => {
+        const rv = new RmapValues(1);
+        rv.reset(0);
+        rv.set(0, order, count, who);
+        rv.add(0, order, off, who);
+        expect(rv.matches(0, order, count + off, who)).toBe(count + off >= 0);
+        const nonZero = rmapSubids(order, who).some((s) => s !== 0n);
+        if (off !== 0 && nonZero) expect(rv.matches(0, order, count, who)).toBe(false);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('sub-IDs above 2^32 and products that wrap past 2^64 (order 9, chunk 255; order 15, chunk 15)', () => {
+    const s9 = rmapSubids(9, 255)[0];
+    expect(s9).toBe((513n ** 8n - 1n) / 512n);
+    expect(s9 > 2n ** 32n).toBe(true); // needs the high limb
+    expect(calcRmapSubid(512, 255)).toBe(BigInt.asUintN(64, (513n ** 8n - 1n) / 512n));
+    expect(calcRmapSubid(32768, 15)).toBe(BigInt.asUintN(64, (32769n ** 4n - 1n) / 32768n));
+    const rv = new RmapValues(1);
+    rv.reset(0);
+    rv.add(0, 9, 512, 255);
+    expect(512n * s9 >= 2n ** 64n).toBe(true);
+    expect(rv.values(0, 9)[0]).toBe(BigInt.asUintN(64, 512n * s9));
+    rv.add(0, 9, -513, 255);
+    expect(rv.values(0, 9)[0]).toBe(BigInt.asUintN(64, -s9));
+  });
+});
