@@ -3,6 +3,7 @@
 
 import type { PolicyId } from '../../../../core/lang/ast';
 import type { StateQueryReply, StateQueryRequest } from '../../../../core/contract/protocol';
+import type { RunResult } from '../../../../core/mm/api';
 
 export type QueryFn = (policy: PolicyId, step: number, q: StateQueryRequest) => Promise<StateQueryReply>;
 
@@ -10,6 +11,26 @@ export interface PageSelection {
   process: string;
   mapping: string;
   page: number;
+}
+
+/** The props the shell (components/ViewPane.vue) gives every view; `query` may be left out by views that work from the runs alone. */
+export interface ViewProps {
+  results: RunResult[];
+  policy: PolicyId;
+  step: number;
+  query?: QueryFn;
+  selection?: PageSelection | null;
+}
+
+/** The props of a view that asks the engine about the state at a step. */
+export type StateViewProps = Omit<ViewProps, 'query'> & { query: QueryFn };
+
+/** The events views report selections with; each view declares the ones it emits (`Pick<ViewEmits, ...>`). */
+export interface ViewEmits {
+  'select-step': [step: number];
+  'select-page': [page: PageSelection];
+  'select-line': [line: number];
+  'select-policy': [policy: PolicyId];
 }
 
 type Kind = StateQueryRequest['kind'];
