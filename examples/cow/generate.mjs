@@ -263,6 +263,12 @@ const GUP_FAST_NOTE = [
   'the GUP-fast variant is this same scenario.',
 ];
 
+/** The basic COW cases' assertion: the parent's write does not reach the child. */
+const parentWriteNoLeak = (b, R) => [
+  [`expect P1 ${R}.data == ${ORIGINAL}`, 'no leak from parent into child'],
+  [`expect P0 ${R}.data == ${WRITTEN}`, ''],
+];
+
 /**
  * Each case: cowc (the selftest's description), fn (its test function),
  * student (what it shows, after "The memory is BACKING."), explain (lines), body(R) (steps),
@@ -281,11 +287,8 @@ const CASES = [
       [`P1: read ${R}`, 'the child backs up the original content'],
       [`P0: write ${R} ${WRITTEN}`, 'memset(mem, 0xff, size) in the parent'],
     ],
-    check: (b, R) => [
-      [`expect P1 ${R}.data == ${ORIGINAL}`, 'no leak from parent into child'],
-      [`expect P0 ${R}.data == ${WRITTEN}`, ''],
-    ],
-    counters: (b, R) => parentCopiesShared(b, R, 1),
+    check: parentWriteNoLeak,
+    counters: parentCopiesShared,
   },
   {
     id: 'basic-cow-mprotect',
@@ -304,11 +307,8 @@ const CASES = [
       [`P0: mprotect ${R} rw`, 'must leave the shared pages read-only'],
       [`P0: write ${R} ${WRITTEN}`, ''],
     ],
-    check: (b, R) => [
-      [`expect P1 ${R}.data == ${ORIGINAL}`, 'no leak from parent into child'],
-      [`expect P0 ${R}.data == ${WRITTEN}`, ''],
-    ],
-    counters: (b, R) => parentCopiesShared(b, R, 1),
+    check: parentWriteNoLeak,
+    counters: parentCopiesShared,
   },
   {
     id: 'vmsplice-unmap-child',
@@ -400,25 +400,14 @@ const CASES = [
       [`P0: write ${R} ${WRITTEN}`, ''],
     ],
     check: (b, R) => [[`expect P0 ${R}.data == ${WRITTEN}`, '"Longterm R/W pin is reliable": the pin sees this too']],
-    counters: (b, R) => {
-      if (b.kind === 'pmd') {
-        return [
-          ...perPolicy('P0.cow_copies', 0, 'the PMD stays PageAnonExclusive: do_huge_pmd_wp_page reuses it whole ...'),
-          ...perPolicy('P0.pgreuse', 0, '... and a PMD reuse does not count pgreuse (kernel-semantics.md 7.3)'),
-          [`expect P0 ${R}.pmd_mapped == true`, ''],
-        ];
-      }
-      if (b.kind === 'partial') {
-        return [
-          ...perPolicy('P0.cow_copies', LEGACY_COPY_REUSE_PARTIAL, `the pin's write fault: ${partialPage0(b)}`),
-          ...perPolicy('P0.pgreuse', { 'v6.7': b.folio, 'v6.9': b.folio, rmapid: b.folio + 1, 'v6.15': b.folio + 1 }, 'then every write fault finds a PageAnonExclusive page and reuses it'),
-        ];
-      }
-      return [
-        ...perPolicy('P0.cow_copies', 0, ''),
-        ...perPolicy('P0.pgreuse', b.pages, 'every page is PageAnonExclusive: each write fault reuses it'),
-      ];
-    },
+    counters: (b, R) =>
+      exclusiveReuseCounters(b, R, {
+        pmdCopies: 'the PMD stays PageAnonExclusive: do_huge_pmd_wp_page reuses it whole ...',
+        pmdReuses: '... and a PMD reuse does not count pgreuse (kernel-semantics.md 7.3)',
+        pinFault: "the pin's write fault",
+        partialReuses: { 'v6.7': b.folio, 'v6.9': b.folio, rmapid: b.folio + 1, 'v6.15': b.folio + 1 },
+        partialReusesWhy: 'then every write fault finds a PageAnonExclusive page and reuses it',
+      }),
     splitsOnPmd: 0,
   },
   {
@@ -531,28 +520,40 @@ const CASES = [
       [`P0: write ${R} ${WRITTEN}`, ''],
     ],
     check: (b, R) => [[`expect P0 ${R}.data == ${WRITTEN}`, '"Longterm R/O pin is reliable"']],
-    counters: (b, R) => {
-      if (b.kind === 'pmd') {
-        return [
-          ...perPolicy('P0.cow_copies', 0, 'the PMD is PageAnonExclusive: do_huge_pmd_wp_page reuses it whole ...'),
-          ...perPolicy('P0.pgreuse', 0, '... and a PMD reuse does not count pgreuse'),
-          [`expect P0 ${R}.pmd_mapped == true`, ''],
-        ];
-      }
-      if (b.kind === 'partial') {
-        return [
-          ...perPolicy('P0.cow_copies', LEGACY_COPY_REUSE_PARTIAL, `the pin's unshare fault: ${partialPage0(b)}`),
-          ...perPolicy('P0.pgreuse', b.folio, `then all ${b.folio} pages are PageAnonExclusive: every write fault reuses`),
-        ];
-      }
-      return [
-        ...perPolicy('P0.cow_copies', 0, ''),
-        ...perPolicy('P0.pgreuse', b.pages, 'every page is PageAnonExclusive: each write fault reuses it'),
-      ];
-    },
+    counters: (b, R) =>
+      exclusiveReuseCounters(b, R, {
+        pmdCopies: 'the PMD is PageAnonExclusive: do_huge_pmd_wp_page reuses it whole ...',
+        pmdReuses: '... and a PMD reuse does not count pgreuse',
+        pinFault: "the pin's unshare fault",
+        partialReuses: b.folio,
+        partialReusesWhy: `then all ${b.folio} pages are PageAnonExclusive: every write fault reuses`,
+      }),
     splitsOnPmd: 0,
   },
 ];
+
+// The pages stay PageAnonExclusive though mapped read-only: every write fault
+// reuses, a PMD whole (no pgreuse). On a partial THP the pin's own fault on
+// page 0 comes first; `why` holds what differs between the test cases.
+function exclusiveReuseCounters(b, R, why) {
+  if (b.kind === 'pmd') {
+    return [
+      ...perPolicy('P0.cow_copies', 0, why.pmdCopies),
+      ...perPolicy('P0.pgreuse', 0, why.pmdReuses),
+      [`expect P0 ${R}.pmd_mapped == true`, ''],
+    ];
+  }
+  if (b.kind === 'partial') {
+    return [
+      ...perPolicy('P0.cow_copies', LEGACY_COPY_REUSE_PARTIAL, `${why.pinFault}: ${partialPage0(b)}`),
+      ...perPolicy('P0.pgreuse', why.partialReuses, why.partialReusesWhy),
+    ];
+  }
+  return [
+    ...perPolicy('P0.cow_copies', 0, ''),
+    ...perPolicy('P0.pgreuse', b.pages, 'every page is PageAnonExclusive: each write fault reuses it'),
+  ];
+}
 
 // Basic COW: the child still maps everything, so every policy copies every page.
 function parentCopiesShared(b, R) {
