@@ -104,13 +104,7 @@ export function headAndTail<T>(rows: T[], n: number): { head: T[]; tail: T[]; om
 }
 
 /** One fault site (step, process, page, occurrence) seen under several policies. */
-export interface DecisionDifference {
-  step: number;
-  process: string;
-  mapping: string;
-  page: number;
-  address: number | undefined;
-  type: FaultType;
+export interface DecisionDifference extends Pick<Decision, 'step' | 'process' | 'mapping' | 'page' | 'address' | 'type'> {
   /** Per policy (in run order): the decision there, or null when that policy took no such fault. */
   byPolicy: (Decision | null)[];
 }
