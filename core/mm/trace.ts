@@ -118,7 +118,7 @@ export class EvidenceScratch {
   }
 }
 
-// Row layout: every event has BASE words; a fault also owns EVW evidence words.
+// Row layout: every event has BASE words; a fault may also own an evidence record (below).
 const BASE = 10;
 const B_W0 = 0; // kind | order << 8 | reason << 16 | ftype << 24 | level << 26 | decision << 27 | bits << 29
 const B_STEP = 1;
@@ -129,8 +129,9 @@ const B_VPN = 5;
 const B_PFN = 6;
 const B_MSG = 7;
 const B_RULE = 8;
-const B_EV = 9; // index of the evidence record, -1 = none
-const EVW = 20;
+const B_EV = 9; // word offset of the evidence record, -1 = none
+// Evidence record: the folio words always, the rmap and MM-slot words only
+// when the policy looked at them (so the record is 7, 11, 16 or 20 words).
 const E_MASK = 0;
 const E_REF = 1;
 const E_MAP = 2;
@@ -138,17 +139,23 @@ const E_ENTIRE = 3;
 const E_PAGEMAP = 4;
 const E_PIN = 5;
 const E_NR = 6;
-const E_RMAP = 7; // 6 words: lo/hi of up to 3 values
-const E_RID = 13;
-const E_SEQLO = 14;
-const E_SEQHI = 15;
-const E_SLOTS = 16; // s0 id, s0 count, s1 id, s1 count
+const E_BASE = 7;
+const E_RMAP = 0; // after E_BASE: 6 words (lo/hi of up to 3 values), ID, seq lo, seq hi
+const E_RID = 6;
+const E_SEQLO = 7;
+const E_SEQHI = 8;
+const E_RMAP_WORDS = 9;
+const E_SLOT_WORDS = 4; // s0 id, s0 count, s1 id, s1 count
+const EV_MAX = E_BASE + E_RMAP_WORDS + E_SLOT_WORDS;
 
 const TWO32 = 2 ** 32;
 
 /** Events per storage chunk: chunks are never copied while recording, only once in `data()`. */
 const CHUNK_SHIFT = 12;
 const CHUNK = 1 << CHUNK_SHIFT;
+/** Evidence words per chunk; a record never straddles two chunks (the tail of a full chunk stays unused). */
+const EV_CHUNK_SHIFT = 16;
+const EV_CHUNK = 1 << EV_CHUNK_SHIFT;
 
 function concat(chunks: Int32Array[], words: number): Int32Array {
   const out = new Int32Array(words);
@@ -167,7 +174,8 @@ export class Trace {
   private rows = new Int32Array(0); // current chunk
   private readonly evChunks: Int32Array[] = [];
   private evs = new Int32Array(0); // current chunk
-  private nEv = 0;
+  /** Next free evidence word: chunk index << EV_CHUNK_SHIFT | position (chunk -1 = none yet). */
+  private evEnd = -EV_CHUNK;
   readonly strings: string[] = [];
   private readonly stringIdx = new Map<string, number>();
   readonly processNames: string[];
@@ -220,13 +228,14 @@ export class Trace {
     w[o + B_RULE] = rule;
     const m = ev.mask;
     if (m === 0) return;
-    const e = this.nEv++;
-    w[o + B_EV] = e;
-    if ((e & (CHUNK - 1)) === 0) {
-      this.evs = new Int32Array(CHUNK * EVW);
+    let e = this.evEnd;
+    if ((e & (EV_CHUNK - 1)) + EV_MAX > EV_CHUNK || e < 0) {
+      e = this.evChunks.length << EV_CHUNK_SHIFT;
+      this.evs = new Int32Array(EV_CHUNK);
       this.evChunks.push(this.evs);
     }
-    let q = (e & (CHUNK - 1)) * EVW;
+    w[o + B_EV] = e;
+    let q = e & (EV_CHUNK - 1);
     const v = this.evs;
     v[q + E_MASK] = m;
     v[q + E_REF] = ev.refcount;
@@ -235,14 +244,19 @@ export class Trace {
     v[q + E_PAGEMAP] = ev.pageMapcount;
     v[q + E_PIN] = ev.pincount;
     v[q + E_NR] = ev.nrPages;
-    if (m & M_RMAP) this.rmapEvidence((e & (CHUNK - 1)) * EVW, ev);
+    q += E_BASE;
+    if (m & M_RMAP) {
+      this.rmapEvidence(q, ev);
+      q += E_RMAP_WORDS;
+    }
     if (m & M_SLOTS) {
-      q = (e & (CHUNK - 1)) * EVW + E_SLOTS;
       v[q] = ev.slotIds[0];
       v[q + 1] = ev.slotCounts[0];
       v[q + 2] = ev.slotIds[1];
       v[q + 3] = ev.slotCounts[1];
+      q += E_SLOT_WORDS;
     }
+    this.evEnd = (e & ~(EV_CHUNK - 1)) | q;
   }
 
   /** The rmap values as lo/hi words. */
@@ -264,7 +278,7 @@ export class Trace {
     const strings = [...this.strings, '\u0000procs', ...this.processNames];
     return {
       length: this.length,
-      columns: { rows: concat(this.rowChunks, this.length * BASE), evidence: concat(this.evChunks, this.nEv * EVW) },
+      columns: { rows: concat(this.rowChunks, this.length * BASE), evidence: concat(this.evChunks, Math.max(0, this.evEnd)) },
       strings,
       extra: {},
     };
@@ -300,9 +314,8 @@ export function decodeTraceEvent(trace: TraceData, i: number): TraceEvent {
   if (ev.kind === 'fault') {
     const bits = (w0 >>> 29) & 7;
     const e: Evidence = {};
-    const ei = rows[o + B_EV];
-    if (ei >= 0) {
-      const q = ei * EVW;
+    const q = rows[o + B_EV];
+    if (q >= 0) {
       const m = evs[q + E_MASK];
       if (m & M_REF) e.refcount = evs[q + E_REF];
       if (m & M_MAP) e.mapcount = evs[q + E_MAP];
@@ -312,20 +325,22 @@ export function decodeTraceEvent(trace: TraceData, i: number): TraceEvent {
       if (m & M_PAE) e.anonExclusive = (bits & 1) !== 0;
       if (m & M_PIN) e.pincount = evs[q + E_PIN];
       if (m & M_SWAPCACHE) e.swapcache = (bits & 2) !== 0;
+      let x = q + E_BASE;
       if (m & M_RMAP) {
         const o2 = order === 255 ? 0 : order;
         const nv = rmapSubids(o2, 0).length;
         const vals: bigint[] = [];
-        for (let j = 0; j < nv; j++) vals.push(u64(evs[q + E_RMAP + 2 * j], evs[q + E_RMAP + 2 * j + 1]));
+        for (let j = 0; j < nv; j++) vals.push(u64(evs[x + E_RMAP + 2 * j], evs[x + E_RMAP + 2 * j + 1]));
         e.rmapValues = vals.map(String);
         const mc = BigInt(evs[q + E_MAP]);
-        e.rmapExpected = rmapSubids(o2, evs[q + E_RID]).map((s) => String(BigInt.asUintN(64, mc * s)));
-        e.rmapSeq = (evs[q + E_SEQHI] >>> 0) * TWO32 + (evs[q + E_SEQLO] >>> 0);
+        e.rmapExpected = rmapSubids(o2, evs[x + E_RID]).map((s) => String(BigInt.asUintN(64, mc * s)));
+        e.rmapSeq = (evs[x + E_SEQHI] >>> 0) * TWO32 + (evs[x + E_SEQLO] >>> 0);
+        x += E_RMAP_WORDS;
       }
       if (m & M_SLOTS) {
         e.mmSlots = [
-          { mmId: evs[q + E_SLOTS], mapcount: evs[q + E_SLOTS + 1] },
-          { mmId: evs[q + E_SLOTS + 2], mapcount: evs[q + E_SLOTS + 3] },
+          { mmId: evs[x], mapcount: evs[x + 1] },
+          { mmId: evs[x + 2], mapcount: evs[x + 3] },
         ];
         e.maybeMappedShared = (bits & 4) !== 0;
       }
