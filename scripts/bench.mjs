@@ -1,23 +1,13 @@
 // `npm run bench [-- --quick]`: bundles bench/run.ts (engine + language from
 // core/) with esbuild and runs it under plain Node with the default heap, then
 // the browser-side cases (bench/browser.mjs) in Debian's chromium.
-import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { bundleForNode, root } from './bundle.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'out/bench/run.mjs');
-await build({
-  entryPoints: [join(root, 'bench/run.ts')],
-  outfile: out,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  logLevel: 'warning',
-});
+await bundleForNode({ entryPoints: [join(root, 'bench/run.ts')], outfile: out });
 const args = process.argv.slice(2);
 let r = spawnSync(process.execPath, ['--expose-gc', out, ...args], { cwd: root, stdio: 'inherit' });
 if (r.status !== 0) process.exit(r.status ?? 1);

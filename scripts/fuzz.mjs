@@ -3,13 +3,10 @@
 // test/lang/fuzz.test.ts, many more of them). Fails when anything throws, a
 // diagnostic points outside the text, or formatting changes a clean scenario.
 //   node scripts/fuzz.mjs [--cases N] [--seed S]
-import { build } from 'esbuild';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { importBundled, root } from './bundle.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(name);
   return i > 0 ? Number(process.argv[i + 1]) : dflt;
@@ -17,11 +14,7 @@ const arg = (name, dflt) => {
 const cases = arg('--cases', 100_000);
 const seed = arg('--seed', Date.now() % 1_000_000);
 
-const dir = mkdtempSync(join(tmpdir(), 'foliolab-fuzz-'));
-const bundle = join(dir, 'fuzz.mjs');
-await build({ entryPoints: [join(root, 'test/lang/mutate.ts')], bundle: true, platform: 'node', format: 'esm', outfile: bundle, logLevel: 'warning' });
-const { SEEDS, checkInput, fuzzInput, mulberry32 } = await import(pathToFileURL(bundle).href);
-rmSync(dir, { recursive: true, force: true });
+const { SEEDS, checkInput, fuzzInput, mulberry32 } = await importBundled('test/lang/mutate.ts');
 
 const exDir = join(root, 'examples');
 const examples = existsSync(exDir)

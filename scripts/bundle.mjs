@@ -1,0 +1,26 @@
+// esbuild as the scripts use it: the repository's TypeScript bundled into one
+// ESM file for plain Node.
+import { build } from 'esbuild';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Bundles for Node 20; `options` names the entry points and where the output goes. */
+export function bundleForNode(options) {
+  return build({ bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning', ...options });
+}
+
+/** Bundles one TypeScript module (a path below the repository) into a temporary file and imports it. */
+export async function importBundled(entry) {
+  const dir = mkdtempSync(join(tmpdir(), 'foliolab-bundle-'));
+  try {
+    const outfile = join(dir, 'bundle.mjs');
+    await bundleForNode({ entryPoints: [join(root, entry)], outfile });
+    return await import(pathToFileURL(outfile).href);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
