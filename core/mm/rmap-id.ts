@@ -69,15 +69,17 @@ let prodHi = 0;
  * (hi * 2^32 + lo) * d modulo 2^64 into prodLo/prodHi, for a safe integer d >= 0.
  * The low limb times d's low 32 bits is split at 16 bits so every partial
  * product stays below 2^53; the high limb only needs its product mod 2^32.
+ * Reductions use `>>> 0` / `& 0xffff` (exact modulo 2^32 / 2^16 for integers),
+ * not `%`, which is a floating-point remainder on values past 2^31.
  */
 function mulU64(lo: number, hi: number, d: number): void {
-  const dl = d % TWO32;
+  const dl = d >>> 0;
   const dh = (d - dl) / TWO32;
   const a = dl * (lo & 0xffff);
   const b = dl * (lo >>> 16);
-  const bl = b % TWO16;
+  const bl = b & 0xffff;
   const s = a + bl * TWO16;
-  const sLo = s % TWO32;
+  const sLo = s >>> 0;
   prodLo = sLo;
   prodHi = ((s - sLo) / TWO32 + (b - bl) / TWO16 + Math.imul(dl, hi) + Math.imul(dh, lo)) >>> 0;
 }
@@ -93,7 +95,7 @@ function calcRmapSubidInto(n: number, chunk: number, out: Uint32Array, o: number
   for (let bits = chunk; bits > 0; bits = Math.floor(bits / 2)) {
     if (bits % 2 === 1) {
       const l = lo + powLo;
-      lo = l % TWO32;
+      lo = l >>> 0;
       hi = (hi + powHi + (l >= TWO32 ? 1 : 0)) >>> 0;
     }
     mulU64(powLo, powHi, n + 1);
@@ -166,7 +168,7 @@ const RMAP_SEQ_WRAP = 2 ** 53;
 
 /** True when a writer is inside (any of bits 0..31 set): the patch-10 reader must give up. */
 export function rmapSeqHasWriters(seq: number): boolean {
-  return seq % RMAP_SEQ_STEP !== 0;
+  return seq >>> 0 !== 0; // bits 0..31: seq mod 2^32 (RMAP_SEQ_STEP)
 }
 
 /** Words per folio slot: lo/hi limbs of up to six values. */
@@ -296,7 +298,7 @@ export class RmapValues {
    */
   writerEnd(folio: number): void {
     const s = this.seqs[folio];
-    const writers = s % RMAP_SEQ_STEP;
+    const writers = s >>> 0; // s mod RMAP_SEQ_STEP
     if (writers === 0) throw new Error(`rmap seqcount of folio slot ${folio}: writerEnd without writerBegin`);
     const unit = writers >= RMAP_SEQ_EXCLUSIVE_UNIT ? RMAP_SEQ_EXCLUSIVE_UNIT : RMAP_SEQ_SHARED_UNIT;
     const next = s - unit + RMAP_SEQ_STEP;

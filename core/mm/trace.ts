@@ -264,7 +264,7 @@ export class Trace {
     const v = this.evs;
     v.set(ev.rmapWords, q + E_RMAP);
     v[q + E_RID] = ev.rmapId;
-    v[q + E_SEQLO] = ev.rmapSeq % TWO32;
+    v[q + E_SEQLO] = ev.rmapSeq >>> 0; // low 32 bits (the store wraps to int32 like the decode expects)
     v[q + E_SEQHI] = Math.floor(ev.rmapSeq / TWO32);
   }
 
