@@ -262,7 +262,9 @@ export class Trace {
   /** The rmap values as lo/hi words. */
   private rmapEvidence(q: number, ev: EvidenceScratch): void {
     const v = this.evs;
-    v.set(ev.rmapWords, q + E_RMAP);
+    const r = ev.rmapWords;
+    // Six plain stores: TypedArray.prototype.set costs a runtime call per fault.
+    for (let j = 0; j < 6; j++) v[q + E_RMAP + j] = r[j];
     v[q + E_RID] = ev.rmapId;
     v[q + E_SEQLO] = ev.rmapSeq >>> 0; // low 32 bits (the store wraps to int32 like the decode expects)
     v[q + E_SEQHI] = Math.floor(ev.rmapSeq / TWO32);
