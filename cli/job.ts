@@ -3,7 +3,7 @@
 // boundary and prints in input order.
 import type { Diagnostic, PolicyId, Scenario } from '../core/lang/ast';
 import { analyze, EMPTY_SCENARIO } from '../core/lang/checker';
-import type { Counters, ProcessCounters, RunResult } from '../core/mm/api';
+import type { Counters, ProcessCounters, RunOptions, RunResult } from '../core/mm/api';
 import { runAll, scenarioPolicies } from '../core/mm/index';
 import { readScenarioFile } from './files';
 
@@ -90,12 +90,14 @@ export interface RunRequest {
   policies?: PolicyId[];
   /** Keep the source and full results on the report (for `--report`). */
   keepResults?: boolean;
+  /** Budgets from `--max-steps`, `--max-page-ops`, `--time-budget`; a run past one stops and fails. */
+  budget?: Pick<RunOptions, 'maxSteps' | 'maxPageOps' | 'timeBudgetMs'>;
 }
 
 export function runFile(file: string, req: RunRequest = {}): FileReport {
   const { report, scenario, text } = analyzeFile(file);
   if (!scenario || hasErrors(report)) return report;
-  const results = runAll(scenario, policiesFor(scenario, req.policies));
+  const results = runAll(scenario, policiesFor(scenario, req.policies), req.budget);
   report.runs = results.map(summarize);
   if (req.keepResults) {
     report.source = text;

@@ -14,7 +14,7 @@ import { version } from '../package.json';
 import { helpText, parseArgs, UsageError, type CommandSpec, type ParsedArgs } from './args';
 import { describeFsError } from './files';
 import { reportRequest, writeFileAtomic, writeRunReport } from './report';
-import { analyzeFile, hasErrors, type FileReport } from './job';
+import { analyzeFile, hasErrors, type FileReport, type RunRequest } from './job';
 import { humanReport, jsonDocument, problemLines, summaryLine } from './output';
 import { runFiles } from './pool';
 
@@ -29,6 +29,9 @@ const RUN: CommandSpec = {
     { name: '--json', help: 'print one JSON document on standard output' },
     { name: '--report', value: 'FILE', help: 'also write a report of the run (one scenario): html, md, json or csv, from the extension; PDF comes from the app' },
     { name: '--report-format', value: 'FORMAT', help: 'the report format whatever the extension: html, md, json or csv' },
+    { name: '--max-steps', value: 'N', help: 'stop each run after N steps (the run then fails)' },
+    { name: '--max-page-ops', value: 'N', help: 'stop each run after N page operations (faults, zaps, copies)' },
+    { name: '--time-budget', value: 'MS', help: 'stop each run after MS milliseconds of wall time' },
   ],
 };
 const CHECK: CommandSpec = {
@@ -114,6 +117,11 @@ async function run(args: ParsedArgs): Promise<number> {
     err(`foliolab run: unknown policy "${bad[0]}"${didYouMean(bad[0], ALL_POLICIES)}; expected one of ${ALL_POLICIES.join(', ')}\n`);
     return 2;
   }
+  const budget = budgetOf(args);
+  if (typeof budget === 'string') {
+    err(`foliolab run: ${budget}\n`);
+    return 2;
+  }
   const json = args.options.get('--json') === true;
   const report = reportRequest(args.files, values(args, '--report')[0], values(args, '--report-format')[0]);
   if ('error' in report) {
@@ -124,7 +132,7 @@ async function run(args: ParsedArgs): Promise<number> {
   const clearProgress = () => progress && err('\r\x1b[K');
   const reports = await runFiles(
     args.files,
-    { policies: policies.length ? (policies as PolicyId[]) : undefined, keepResults: report.path !== undefined },
+    { policies: policies.length ? (policies as PolicyId[]) : undefined, keepResults: report.path !== undefined, budget },
     (r) => {
       clearProgress();
       for (const line of problemLines(r)) err(`${line}\n`);
@@ -143,6 +151,20 @@ async function run(args: ParsedArgs): Promise<number> {
     }
   }
   return exitStatus(reports);
+}
+
+/** The budget options as RunOptions, or what is wrong with one of them. */
+function budgetOf(args: ParsedArgs): RunRequest['budget'] | string {
+  const budget: NonNullable<RunRequest['budget']> = {};
+  const fields = { '--max-steps': 'maxSteps', '--max-page-ops': 'maxPageOps', '--time-budget': 'timeBudgetMs' } as const;
+  for (const [option, field] of Object.entries(fields)) {
+    const text = values(args, option)[0];
+    if (text === undefined) continue;
+    const n = Number(text);
+    if (!Number.isSafeInteger(n) || n <= 0) return `${option} takes a positive whole number, not "${text}"`;
+    budget[field] = n;
+  }
+  return budget;
 }
 
 function exitStatus(reports: FileReport[]): number {

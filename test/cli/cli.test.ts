@@ -71,7 +71,7 @@ describe('foliolab: help, version, usage errors', () => {
   it('bad usage exits 2 with one clear line', () => {
     expect(foliolab()).toMatchObject({ code: 2 });
     expect(foliolab('runn', 'x.mms')).toMatchObject({ code: 2, err: 'foliolab: unknown command "runn" (did you mean "run"?); commands: run, check, fmt (foliolab --help)\n' });
-    expect(foliolab('run', '--jsno', 'pass.mms')).toMatchObject({ code: 2, err: 'foliolab run: unknown option --jsno for "foliolab run" (did you mean "--json"?); options: --policy, --json, --report, --report-format, --help\n' });
+    expect(foliolab('run', '--jsno', 'pass.mms')).toMatchObject({ code: 2, err: 'foliolab run: unknown option --jsno for "foliolab run" (did you mean "--json"?); options: --policy, --json, --report, --report-format, --max-steps, --max-page-ops, --time-budget, --help\n' });
     expect(foliolab('run', 'pass.mms', '--policy')).toMatchObject({ code: 2, err: 'foliolab run: --policy needs a value: --policy ID\n' });
     expect(foliolab('run', 'pass.mms', '--policy', 'v6.8')).toMatchObject({ code: 2, err: 'foliolab run: unknown policy "v6.8" (did you mean "v6.7"?); expected one of v6.7, v6.9, rmapid, v6.15, ideal\n' });
     expect(foliolab('check').code).toBe(2);
@@ -160,6 +160,21 @@ describe('foliolab run', () => {
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/v6\.15\s+FAIL/);
     expect(r.out).toMatch(/FAIL  line 9: P1\.cow_copies == 5 {2}\(.*\b1\b.*\)/);
+  });
+  it('budgets stop a runaway run: exit 1 with the budget named; bad values exit 2', () => {
+    write('huge.mms', 'memory 64G\nP0: mmap A 32G\nP0: write A\nexpect violations == 0\n');
+    const t = Date.now();
+    const r = foliolab('run', 'huge.mms', '--policy', 'v6.15', '--time-budget', '200');
+    expect(Date.now() - t).toBeLessThan(20_000);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/v6\.15\s+FAIL/);
+    expect(r.out).toContain('stopped: time budget of 200 ms exhausted');
+    const steps = foliolab('run', 'pass.mms', '--policy', 'v6.15', '--max-steps', '2');
+    expect(steps.code).toBe(1);
+    expect(steps.out).toContain('stopped: step budget of 2 exhausted');
+    const bad = foliolab('run', 'pass.mms', '--max-page-ops', '-3');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toBe('foliolab run: --max-page-ops takes a positive whole number, not "-3"\n');
   });
   it('--json: the document shape of the spec', () => {
     const r = foliolab('run', '--json', 'pass.mms', 'bad.mms', '--policy', 'v6.7', '--policy', 'v6.15');
