@@ -1,12 +1,13 @@
 // The built command line (out/cli/foliolab.mjs), spawned as a user would run it.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { CLI_BUNDLE, ensureCliBundle } from '../helpers/cli-bundle';
 
 const root = join(__dirname, '../..');
-const cli = join(root, 'out/cli/foliolab.mjs');
+const cli = CLI_BUNDLE;
 let dir = '';
 
 function foliolab(...args: string[]) {
@@ -33,19 +34,8 @@ expect violations == 0
 const FAIL = PASS.replace('expect P1.cow_copies == 1', 'expect P1.cow_copies == 5');
 const BAD = 'P0: mmap A 2M\nP0: madvise A hugepages\nP1: exit\n';
 
-/** Newest modification time of the bundle's inputs. */
-function newestSource(): number {
-  const walk = (d: string): number[] =>
-    readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : [statSync(join(d, e.name)).mtimeMs]));
-  return Math.max(...walk(join(root, 'cli')), ...walk(join(root, 'core')), statSync(join(root, 'package.json')).mtimeMs);
-}
-
 beforeAll(() => {
-  // npm test bundles first; rebuild only when stale, so this file does not rewrite the bundle under another test's feet.
-  if (!existsSync(cli) || statSync(cli).mtimeMs < newestSource()) {
-    const b = spawnSync(process.execPath, [join(root, 'scripts/build-cli.mjs')], { encoding: 'utf8' });
-    if (b.status !== 0) throw new Error(`build-cli failed: ${b.stderr}`);
-  }
+  ensureCliBundle();
   dir = mkdtempSync(join(tmpdir(), 'foliolab-cli-'));
   write('pass.mms', PASS);
   write('fail.mms', FAIL);

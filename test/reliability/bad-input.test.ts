@@ -11,6 +11,7 @@ import { analyze } from '../../core/lang/checker';
 import { MAX_SOURCE_CHARS } from '../../core/lang/limits';
 import { runAll } from '../../core/mm/index';
 import { renderReport } from '../../core/report/index';
+import { ensureCliBundle } from '../helpers/cli-bundle';
 import { checkInput, mulberry32 } from '../lang/mutate';
 
 const root = join(__dirname, '../..');
@@ -42,8 +43,7 @@ const BAD_FILES: { name: string; content: () => Buffer | string; says: RegExp }[
 ];
 
 beforeAll(() => {
-  const b = spawnSync(process.execPath, [join(root, 'scripts/build-cli.mjs')], { encoding: 'utf8' });
-  if (b.status !== 0) throw new Error(`build-cli failed: ${b.stderr}`);
+  ensureCliBundle();
   dir = mkdtempSync(join(tmpdir(), 'foliolab-bad-input-'));
   for (const f of BAD_FILES) writeFileSync(join(dir, f.name), f.content());
   mkdirSync(join(dir, 'a-directory.mms'));
