@@ -21,6 +21,16 @@ export class PolicyRmapId implements Policy {
   readonly hugeZeroWpAllocates = false;
   private readonly ida = new Ida(1, RMAP_ID_MAX);
   private readonly vals = new RmapValues(64);
+  // One-entry memo of the last decision's folio: its values only change with its
+  // seqcount (every update is a writer section), so a run of faults on one folio
+  // copies the evidence words and does the limb products once. set/reset
+  // (no writer section) invalidate it.
+  private memoF = -1;
+  private memoSeq = -1;
+  private memoEv: EvidenceScratch | null = null;
+  private memoMm = -1;
+  private memoMap = -1;
+  private memoMatch = false;
 
   mmCreate(): number {
     return this.ida.alloc();
@@ -34,6 +44,7 @@ export class PolicyRmapId implements Policy {
   folioSet(f: number, order: number, count: number, mmId: number): void {
     // folio_add_new_anon_rmap: the folio is not visible yet, no seqcount.
     this.vals.set(f, order, count, mmId);
+    if (f === this.memoF) this.memoF = -1;
   }
   folioAdd(f: number, order: number, delta: number, mmId: number): void {
     // Every (un)map is one writer section (patches 07/17); sequentially always exclusive.
@@ -43,6 +54,7 @@ export class PolicyRmapId implements Policy {
   }
   folioReset(f: number): void {
     this.vals.reset(f);
+    if (f === this.memoF) this.memoF = -1;
   }
   folioState(f: number, order: number): { rmapValues: string[]; rmapSeq: number } {
     return { rmapValues: this.vals.values(f, order).map(String), rmapSeq: this.vals.seq(f) };
@@ -55,14 +67,26 @@ export class PolicyRmapId implements Policy {
     const rule = k.rule('wp_can_reuse_anon_folio + CONFIG_RMAP_ID (WIP patch 10/20, Nov 2023)');
     folioEvidence(k, f, ev);
     const start = this.vals.seq(f);
-    this.vals.copyWords(f, order, ev.rmapWords);
+    if (f !== this.memoF || start !== this.memoSeq || ev !== this.memoEv) {
+      // Only this policy writes ev.rmapWords, so on a memo hit they still hold this folio's values.
+      this.memoF = f;
+      this.memoSeq = start;
+      this.memoEv = ev;
+      this.memoMm = -1;
+      this.vals.copyWords(f, order, ev.rmapWords);
+    }
     ev.rmap(mmId, start);
     if (rmapSeqHasWriters(start)) return verdict(REASON.COPY_SEQCOUNT_WRITER, rule);
     const mapcount = m.fMap[f];
     if (mapcount > 1 << order) return verdict(REASON.COPY_MAPCOUNT_GT_NR_PAGES, rule);
     if (m.fEntire[f] > 0) return verdict(REASON.COPY_ENTIRE_MAPPED, rule);
     if (m.fRef[f] !== mapcount) return verdict(REASON.COPY_REFCOUNT_NE_MAPCOUNT, rule);
-    if (!this.vals.matches(f, order, mapcount, mmId)) return verdict(REASON.COPY_MAPPED_BY_OTHER_MM, rule);
+    if (mmId !== this.memoMm || mapcount !== this.memoMap) {
+      this.memoMm = mmId;
+      this.memoMap = mapcount;
+      this.memoMatch = this.vals.matches(f, order, mapcount, mmId);
+    }
+    if (!this.memoMatch) return verdict(REASON.COPY_MAPPED_BY_OTHER_MM, rule);
     if (this.vals.seq(f) !== start) return verdict(REASON.COPY_SEQCOUNT_WRITER, rule);
     if (k.opts.debugVm) {
       // CONFIG_DEBUG_VM-only checks of the patch: a page mapped twice refuses reuse.
