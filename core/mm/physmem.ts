@@ -38,6 +38,8 @@ export class PhysMem {
   /** Order of the free block starting here, or -1. */
   private freeOrder: Int8Array;
   private readonly freeLists: number[][] = [];
+  /** Bit o set: free list o is not empty (it may still hold only stale entries). */
+  private freeMask = 0;
   /** Frames at or above `top` were never handed out. */
   private top = FIRST_PFN;
   used = 0;
@@ -100,20 +102,26 @@ export class PhysMem {
   private pushFree(pfn: number, order: number): void {
     this.freeOrder[pfn] = order;
     this.freeLists[order].push(pfn);
+    this.freeMask |= 1 << order;
   }
 
   /** A naturally aligned block of 2^order frames, or -1 when none is free. */
   allocFrames(order: number): number {
-    for (let o = order; o <= MAX_ORDER; o++) {
+    // Only the non-empty lists are visited: a run of allocations with nothing
+    // freed (a COW copy per fault) goes straight to the bump allocator below.
+    for (let o = order; o <= MAX_ORDER && this.freeMask >>> o !== 0; o++) {
+      if (!(this.freeMask & (1 << o))) continue;
       const list = this.freeLists[o];
       while (list.length > 0) {
         const pfn = list.pop()!;
         // Lazy deletion: merged buddies leave stale entries behind.
         if (this.freeOrder[pfn] !== o) continue;
+        if (list.length === 0) this.freeMask &= ~(1 << o);
         this.freeOrder[pfn] = -1;
         for (let s = o - 1; s >= order; s--) this.pushFree(pfn + (1 << s), s);
         return this.took(pfn, order);
       }
+      this.freeMask &= ~(1 << o);
     }
     const size = 1 << order;
     let pfn = this.top;
