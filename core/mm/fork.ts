@@ -150,8 +150,10 @@ function copyPtes(k: Kernel, parent: Mm, child: Mm, vma: Vma, pt: PteTable, ct: 
       continue;
     }
     const f = m.frFolio[pfn];
+    // The batch: consecutive present PTEs mapping consecutive pages of this folio.
+    const lim = Math.min(b - i, m.fPfn[f] + (1 << m.fOrder[f]) - pfn);
     let n = 1;
-    while (i + n < b && (flags[i + n] & (PTE_PRESENT | PTE_SWAP)) === PTE_PRESENT && pfns[i + n] === pfn + n && m.frFolio[pfn + n] === f) n++;
+    while (n < lim && (flags[i + n] & (PTE_PRESENT | PTE_SWAP)) === PTE_PRESENT && pfns[i + n] === pfn + n) n++;
     const pinned = parent.hasPinned && folioMaybeDmaPinned(k, f);
     let anyPae = false;
     if (pinned) for (let j = 0; j < n; j++) if (m.frFlags[pfn + j] & FR_ANON_EXCLUSIVE) anyPae = true;

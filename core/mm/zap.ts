@@ -66,8 +66,10 @@ function zapPtes(k: Kernel, mm: Mm, pmdIdx: number, a: number, b: number): void 
       continue;
     }
     const f = m.frFolio[pfn];
+    // The batch: consecutive present PTEs mapping consecutive pages of this folio.
+    const lim = Math.min(b - i, m.fPfn[f] + (1 << m.fOrder[f]) - pfn);
     let n = 1;
-    while (i + n < b && (flags[i + n] & (PTE_PRESENT | PTE_SWAP)) === PTE_PRESENT && pfns[i + n] === pfn + n && m.frFolio[pfn + n] === f) n++;
+    while (n < lim && (flags[i + n] & (PTE_PRESENT | PTE_SWAP)) === PTE_PRESENT && pfns[i + n] === pfn + n) n++;
     flags.fill(0, i, i + n);
     removePtes(k, f, pfn, n, mm.mmId);
     mm.rss -= n;
