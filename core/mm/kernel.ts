@@ -116,8 +116,8 @@ export class Kernel {
     this.mem = new PhysMem(Math.floor(memoryBytes / 4096));
     this.swap = new SwapSpace(Math.floor(swapBytes / 4096));
     this.trace = new Trace(this.processNames);
+    // A first size only: tracking grows on demand with the large folios' slots.
     policy.growFolios(this.mem.folioCapacity);
-    this.mem.onGrowFolios = (n) => policy.growFolios(n);
   }
 
   rule(s: string): number {

@@ -51,8 +51,17 @@ export class MmOwnerSlots {
     this.capacity = capacity;
   }
 
+  /**
+   * Room for folio `folio`. Only large folios are tracked, so the arrays grow
+   * when a large folio first lands on a higher slot, not with every order-0 copy.
+   */
+  private ensure(folio: number): void {
+    if (folio >= this.capacity) this.grow(Math.max(this.capacity * 2, folio + 1));
+  }
+
   /** Compound-page preparation: no mappings, both slots free, bit clear. */
   reset(folio: number): void {
+    this.ensure(folio);
     this.totals[folio] = 0;
     this.freeSlot(2 * folio);
     this.freeSlot(2 * folio + 1);
@@ -69,6 +78,7 @@ export class MmOwnerSlots {
 
   /** `folio_add_large_mapcount`: `k` more mappings by `mmId` (fault, fork, swap-in, split batch). */
   add(folio: number, k: number, mmId: number): void {
+    this.ensure(folio);
     const before = this.totals[folio];
     this.totals[folio] = before + k;
     const s0 = 2 * folio;
@@ -93,6 +103,7 @@ export class MmOwnerSlots {
 
   /** `folio_sub_large_mapcount`: `k` mappings of `mmId` removed (zap, COW, unmap, PMD removal). */
   sub(folio: number, k: number, mmId: number): void {
+    this.ensure(folio);
     const total = this.totals[folio] - k;
     this.totals[folio] = total;
     const s0 = 2 * folio;

@@ -59,9 +59,6 @@ export class PhysMem {
   fSwap: Int32Array;
   private readonly freeSlots: number[] = [];
   nSlots = 0;
-  /** Called with the new folio-slot capacity (policy tracking grows along). */
-  onGrowFolios: (capacity: number) => void = () => {};
-
   constructor(memoryPages: number) {
     this.limit = FIRST_PFN + Math.max(0, Math.floor(memoryPages));
     const n = Math.min(this.limit, FIRST_PFN * 2);
@@ -234,6 +231,5 @@ export class PhysMem {
     this.fNrMapped = grownI32(this.fNrMapped, n);
     this.fFlags = grownU8(this.fFlags, n);
     this.fSwap = grownI32(this.fSwap, n, -1);
-    this.onGrowFolios(n);
   }
 }

@@ -197,14 +197,24 @@ export class RmapValues {
     this.capacity = capacity;
   }
 
+  /**
+   * Room for slot `folio`. Only large folios are tracked, so the arrays grow
+   * when a large folio first lands on a higher slot, not with every order-0 copy.
+   */
+  private ensure(folio: number): void {
+    if (folio >= this.capacity) this.grow(Math.max(this.capacity * 2, folio + 1));
+  }
+
   /** `__folio_prep_large_rmap`: all values and the seqcount 0. */
   reset(folio: number): void {
+    this.ensure(folio);
     this.words.fill(0, folio * SLOT_WORDS, (folio + 1) * SLOT_WORDS);
     this.seqs[folio] = 0;
   }
 
   /** First map of a new folio (`folio_add_new_anon_rmap`): value j = count * subid_j. */
   set(folio: number, order: number, count: number, rmapId: number): void {
+    this.ensure(folio);
     const sub = rmapSubidLimbs(order, rmapId);
     const w = this.words;
     const base = folio * SLOT_WORDS;
@@ -219,6 +229,7 @@ export class RmapValues {
 
   /** (Un)map of |delta| pages by the mm with `rmapId`: value j += delta * subid_j, mod 2^64. */
   add(folio: number, order: number, delta: number, rmapId: number): void {
+    this.ensure(folio);
     const sub = rmapSubidLimbs(order, rmapId);
     const w = this.words;
     const base = folio * SLOT_WORDS;
@@ -285,6 +296,7 @@ export class RmapValues {
    * run every writer is exclusive.
    */
   writerBegin(folio: number): boolean {
+    this.ensure(folio);
     const s = this.seqs[folio];
     const exclusive = !rmapSeqHasWriters(s);
     this.seqs[folio] = s + (exclusive ? RMAP_SEQ_EXCLUSIVE_UNIT : RMAP_SEQ_SHARED_UNIT);

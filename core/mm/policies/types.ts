@@ -38,7 +38,11 @@ export interface Policy {
   mmCreate(): number;
   mmDrop(id: number): void;
 
-  /** Tracking of large folios, called on every map/unmap; `delta` may be negative. */
+  /**
+   * Tracking of large folios, called on every map/unmap; `delta` may be negative.
+   * `growFolios` sizes the tracking for a first `capacity` slots; beyond them it
+   * grows on demand when a large folio is first tracked on a higher slot.
+   */
   growFolios(capacity: number): void;
   folioSet(f: number, order: number, count: number, mmId: number): void;
   folioAdd(f: number, order: number, delta: number, mmId: number): void;
