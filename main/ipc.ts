@@ -4,7 +4,7 @@
 
 import { ipcMain, type IpcMainEvent, type IpcMainInvokeEvent } from 'electron';
 import { IPC_CHANNELS } from '../core/contract/protocol';
-import { MAX_REPORT_CHARS, MAX_SOURCE_CHARS, validateReportFormat, validateString, type Validation } from '../core/contract/validate';
+import { MAX_REPORT_CHARS, MAX_SOURCE_CHARS, validateReportContent, validateReportFormat, validateString, type Validation } from '../core/contract/validate';
 import type { ScenarioFiles } from './files';
 import { discardJournal, listJournal, writeJournal } from './journal';
 import { isAppUrl } from './protocol';
@@ -67,7 +67,7 @@ export function registerIpc(deps: IpcDeps): void {
   handle(IPC_CHANNELS.journalDiscard, (_w, id) => discardJournal(deps.journalDir, id));
 
   handle(IPC_CHANNELS.reportsSave, (w, format, name, content) =>
-    reports.save(w.win, arg(validateReportFormat(format)), arg(validateString(name, 'report name', 255)), arg(validateString(content, 'report', MAX_REPORT_CHARS))),
+    reports.save(w.win, arg(validateReportFormat(format)), arg(validateString(name, 'report name', 255)), arg(validateReportContent(content))),
   );
   handle(IPC_CHANNELS.reportsSavePdf, (w, name, html) =>
     reports.savePdf(w.win, arg(validateString(name, 'report name', 255)), arg(validateString(html, 'report HTML', MAX_REPORT_CHARS))),

@@ -155,7 +155,7 @@ export interface FolioLabApi {
   };
   reports: {
     /** Asks where to save (native dialog), writes the file; returns the path or null if cancelled. */
-    save(format: ReportFormat, suggestedName: string, content: string): Promise<{ path: string } | null>;
+    save(format: ReportFormat, suggestedName: string, content: string | Uint8Array): Promise<{ path: string } | null>;
     /** Renders self-contained HTML to PDF (printToPDF) and asks where to save it. */
     savePdf(suggestedName: string, html: string): Promise<{ path: string } | null>;
     /** Opens a written report with the system's default application. */

@@ -17,8 +17,10 @@ export type Validation<T> = { ok: true; value: T } | { ok: false; message: strin
 
 /** Largest scenario text accepted anywhere (engine, files, journal): the language's own limit. */
 export const MAX_SOURCE_CHARS = LANG_MAX_SOURCE_CHARS;
-/** Largest report content main writes for the page. */
+/** Largest report text main takes from the page (HTML for PDF, Markdown); */
 export const MAX_REPORT_CHARS = 64 * 1024 * 1024;
+/** ... and largest report as encoded bytes (the JSON and CSV of million-fault runs). */
+export const MAX_REPORT_BYTES = 1024 * 1024 * 1024;
 
 type Obj = Record<string, unknown>;
 
@@ -167,6 +169,12 @@ export function validateReportFormat(v: unknown): Validation<ReportFormat> {
 }
 
 /** A string argument of bounded length (file names, paths, document text). */
+/** Report content: text up to MAX_REPORT_CHARS, or UTF-8 bytes up to MAX_REPORT_BYTES. */
+export function validateReportContent(v: unknown): Validation<string | Uint8Array> {
+  if (v instanceof Uint8Array) return v.byteLength <= MAX_REPORT_BYTES ? ok(v) : bad(`report is larger than ${MAX_REPORT_BYTES} bytes`);
+  return validateString(v, 'report', MAX_REPORT_CHARS);
+}
+
 export function validateString(v: unknown, what: string, maxChars = 4096): Validation<string> {
   if (typeof v !== 'string') return bad(`${what} must be a string`);
   return v.length <= maxChars ? ok(v) : bad(`${what} is longer than ${maxChars} characters`);

@@ -2,7 +2,7 @@
 // the platform (Electron: native dialog, atomic write, printToPDF; browser:
 // download, PDF through the print dialog).
 import type { ReportFormat } from '../../core/contract/protocol';
-import { mapImageFromCells, renderReport, type MapImage, type ReportInput } from '../../core/report/index';
+import { mapImageFromCells, renderReport, renderReportParts, type MapImage, type ReportInput } from '../../core/report/index';
 import { services } from './platform/services';
 import { useDocumentStore } from './stores/document';
 import { useRunStore } from './stores/run';
@@ -54,6 +54,24 @@ export async function exportReport(format: ReportFormat): Promise<string | null>
     const saved = await platform.reports.savePdf(`${base}-report.pdf`, renderReport('html', input));
     return saved?.path ?? null;
   }
-  const saved = await platform.reports.save(format, `${base}-report.${format}`, renderReport(format, input));
+  const saved = await platform.reports.save(format, `${base}-report.${format}`, reportContent(format, input));
   return saved?.path ?? null;
+}
+
+/**
+ * HTML and Markdown are small (decisions summarised); JSON and CSV keep every
+ * fault and can exceed what one string holds, so they travel as UTF-8 bytes
+ * encoded part by part.
+ */
+function reportContent(format: Exclude<ReportFormat, 'pdf'>, input: ReportInput): string | Uint8Array {
+  if (format === 'html' || format === 'md') return renderReport(format, input);
+  const encoder = new TextEncoder();
+  const parts = renderReportParts(format, input).map((p) => encoder.encode(p));
+  const bytes = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let at = 0;
+  for (const p of parts) {
+    bytes.set(p, at);
+    at += p.byteLength;
+  }
+  return bytes;
 }

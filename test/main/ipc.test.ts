@@ -106,6 +106,12 @@ describe('IPC sender check', () => {
     dialogAnswers.push(html);
     await expect(invoke(IPC_CHANNELS.reportsSave, ev, 'html', 'r.html', '<h1>r</h1>')).resolves.toEqual({ path: html });
     expect(readFileSync(html, 'utf8')).toBe('<h1>r</h1>');
+    // JSON/CSV arrive as UTF-8 bytes; anything else is refused.
+    const json = join(dir, 'r.json');
+    dialogAnswers.push(json);
+    await expect(invoke(IPC_CHANNELS.reportsSave, ev, 'json', 'r.json', new TextEncoder().encode('{"files":[]}'))).resolves.toEqual({ path: json });
+    expect(readFileSync(json, 'utf8')).toBe('{"files":[]}');
+    await expect(invoke(IPC_CHANNELS.reportsSave, ev, 'json', 'r.json', { files: [] })).rejects.toThrow(/report must be a string/);
     await invoke(IPC_CHANNELS.reportsOpen, ev, html);
     expect(recorded.openedPaths).toEqual([html]);
     const pdf = join(dir, 'r.pdf');

@@ -58,8 +58,8 @@ const RECENT_KEY = 'foliolab.recent';
 const ALIVE_PREFIX = 'foliolab.alive.';
 const ALIVE_MS = 6000;
 
-function download(name: string, content: string | Blob, type = 'text/plain'): void {
-  const blob = typeof content === 'string' ? new Blob([content], { type }) : content;
+function download(name: string, content: string | Uint8Array | Blob, type = 'text/plain'): void {
+  const blob = content instanceof Blob ? content : new Blob([content as BlobPart], { type });
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
