@@ -32,6 +32,12 @@ export const F_SWAPCACHE = 2;
 export const F_LRU = 4;
 export const F_DEFERRED_SPLIT = 8;
 export const F_PARTIALLY_MAPPED = 16;
+/**
+ * Engine bookkeeping, not a kernel flag: a policy's reuse decision set
+ * PageAnonExclusive on a page of this folio (blame for broken invariants).
+ * Gone when the folio is freed; a folio split keeps it on the head.
+ */
+export const F_POLICY_REUSED = 32;
 
 /**
  * Frames below this pfn are never allocated: pfn 0 is the shared zeropage and

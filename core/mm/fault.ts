@@ -4,6 +4,7 @@
 // Structure follows v6.15 mm/memory.c; the reuse decision is the policy's.
 
 import {
+  F_POLICY_REUSED,
   F_SWAPCACHE,
   FR_ANON_EXCLUSIVE,
   HUGE_ZERO_PFN,
@@ -295,7 +296,7 @@ function doWpPage(k: Kernel, mm: Mm, vma: Vma, vpn: number, t: PteTable, unshare
   if (isReuse(reason)) {
     if (!(m.frFlags[pfn] & FR_ANON_EXCLUSIVE)) {
       m.frFlags[pfn] |= FR_ANON_EXCLUSIVE;
-      k.policyReused.add(f);
+      m.fFlags[f] |= F_POLICY_REUSED;
     }
     if (!unshare) {
       // wp_page_reuse: young, dirty, writable (VM_WRITE); counts PGREUSE.

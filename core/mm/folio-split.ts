@@ -5,7 +5,7 @@
 // mappings and PageAnonExclusive; unmapped pages are freed; from v6.12 an
 // all-zero page is remapped to the shared zeropage.
 
-import { F_ANON, F_LRU, F_SWAPCACHE, PMD_ORDER, PTE_PRESENT, ZERO_PFN } from './constants';
+import { F_ANON, F_LRU, F_POLICY_REUSED, F_SWAPCACHE, PMD_ORDER, PTE_PRESENT, ZERO_PFN } from './constants';
 import type { Kernel } from './kernel';
 import { putFolio } from './rmap';
 import { rmapWalk } from './rmap-walk';
@@ -34,7 +34,7 @@ export function splitFolio(k: Kernel, f: number): string | null {
   const firstSlot = m.fSwap[f];
   const baseFlags = m.fFlags[f] & (F_ANON | F_LRU | F_SWAPCACHE);
   m.fOrder[f] = 0;
-  m.fFlags[f] = baseFlags;
+  m.fFlags[f] = baseFlags | (m.fFlags[f] & F_POLICY_REUSED);
   const slots: number[] = [f];
   for (let i = 1; i < nr; i++) slots.push(m.newSlotFor(pfn + i, 0, baseFlags));
   for (let i = 0; i < nr; i++) {

@@ -19,12 +19,12 @@ export function checkTouched(k: Kernel): void {
 function checkFolioPage(k: Kernel, f: number, pfn: number): void {
   const m = k.mem;
   if (m.fRef[f] < m.fMap[f]) {
-    k.invariant('refcount >= mapcount', `folio at pfn ${m.fPfn[f]}: refcount ${m.fRef[f]} < mapcount ${m.fMap[f]}`, k.policyReused.has(f), f);
+    k.invariant('refcount >= mapcount', `folio at pfn ${m.fPfn[f]}: refcount ${m.fRef[f]} < mapcount ${m.fMap[f]}`, k.policyReused(f), f);
   }
   if (m.frFlags[pfn] & FR_ANON_EXCLUSIVE) {
     const mc = m.frMapcount[pfn] + m.fEntire[f];
     if (mc > 1) {
-      k.invariant('PageAnonExclusive page mapped by one mm only', `pfn ${pfn} is PageAnonExclusive but mapped ${mc} times`, k.policyReused.has(f), pfn);
+      k.invariant('PageAnonExclusive page mapped by one mm only', `pfn ${pfn} is PageAnonExclusive but mapped ${mc} times`, k.policyReused(f), pfn);
     }
   }
 }
@@ -38,7 +38,7 @@ export function checkWritable(k: Kernel, mm: Mm, s: number, e: number): void {
     if (kind === PMD_HUGE) {
       const head = pt.pmdPfn[idx];
       if (pt.pmdFlags[idx] & PTE_WRITE && (isZeroPfn(head) || !(m.frFlags[head] & FR_ANON_EXCLUSIVE))) {
-        k.invariant('writable PTE maps a PageAnonExclusive page', `${mm.name}: writable PMD at ${(idx * PMD_NR * 4096).toString(16)} maps a page that is not PageAnonExclusive`, k.policyReused.has(m.frFolio[head]));
+        k.invariant('writable PTE maps a PageAnonExclusive page', `${mm.name}: writable PMD at ${(idx * PMD_NR * 4096).toString(16)} maps a page that is not PageAnonExclusive`, k.policyReused(m.frFolio[head]));
       }
     } else if (kind === PMD_TABLE) {
       const t = pt.tables[idx]!;
@@ -49,7 +49,7 @@ export function checkWritable(k: Kernel, mm: Mm, s: number, e: number): void {
         if (!(fl & PTE_WRITE) || fl & PTE_SWAP) continue;
         const pfn = t.pfn[i];
         if (isZeroPfn(pfn) || !(m.frFlags[pfn] & FR_ANON_EXCLUSIVE)) {
-          k.invariant('writable PTE maps a PageAnonExclusive page', `${mm.name}: writable PTE at ${((idx * PMD_NR + i) * 4096).toString(16)} maps pfn ${pfn}, not PageAnonExclusive`, !isZeroPfn(pfn) && k.policyReused.has(m.frFolio[pfn]));
+          k.invariant('writable PTE maps a PageAnonExclusive page', `${mm.name}: writable PTE at ${((idx * PMD_NR + i) * 4096).toString(16)} maps pfn ${pfn}, not PageAnonExclusive`, !isZeroPfn(pfn) && k.policyReused(m.frFolio[pfn]));
         }
       }
     }

@@ -4,7 +4,7 @@
 
 import { formatSize } from '../lang/text';
 import type { InvariantFailure, RunOptions, Violation, ViolationKind } from './api';
-import { FIRST_PFN } from './constants';
+import { F_POLICY_REUSED, FIRST_PFN } from './constants';
 import type { Mm } from './mm';
 import type { Vma } from './vma';
 import { PhysMem } from './physmem';
@@ -92,11 +92,6 @@ export class Kernel {
   /** Pages whose folio a step touched (faults, copies), checked against the invariants. */
   touched = new Int32Array(1024);
   nTouched = 0;
-  /**
-   * Folio slots whose PageAnonExclusive a policy's reuse decision set (blame for
-   * broken invariants); an entry goes when the folio is freed.
-   */
-  readonly policyReused = new Set<number>();
   /** Invariant breaks already reported, by "invariant|subject", so each is reported once. */
   private readonly reportedBreaks = new Set<string>();
   pageOps = 0;
@@ -127,6 +122,11 @@ export class Kernel {
       this.rules.set(s, i);
     }
     return i;
+  }
+
+  /** Did a policy's reuse decision set PageAnonExclusive in folio `f` (blame for a broken invariant)? */
+  policyReused(f: number): boolean {
+    return (this.mem.fFlags[f] & F_POLICY_REUSED) !== 0;
   }
 
   touch(pfn: number): void {

@@ -115,6 +115,5 @@ export function putFolio(k: Kernel, f: number, n: number): void {
   const order = m.fOrder[f];
   k.trace.event(EV['folio-free'], k.step, -1, -1, -1, -1, pfn, order, null);
   if (order > 0) k.policy.folioReset(f);
-  k.policyReused.delete(f);
   m.freeFolio(f);
 }
