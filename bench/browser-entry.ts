@@ -2,7 +2,7 @@
 // (pixel fill + putImageData on a canvas) at 1,048,576 pages.
 import { buildLut, defaultColours } from '../renderer/src/views/common/palette';
 import { drawMap, type MapView } from '../renderer/src/views/map-draw';
-import { sampleCells } from '../renderer/src/views/map-draw-bench';
+import { sampleCells } from './map-draw-bench';
 
 function frames(pages: number, n: number): number[] {
   const cols = 2 ** Math.ceil(Math.log2(Math.sqrt(pages)));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CELL } from '../../../core/mm/api';
 import { drawMap, pageAt, visiblePages, type MapView } from '../../../renderer/src/views/map-draw';
-import { measureMapDraw } from '../../../renderer/src/views/map-draw-bench';
+import { measureMapDraw } from '../../../bench/map-draw-bench';
 import {
   PMD_SHADE,
   buildLut,
