@@ -95,6 +95,17 @@ function kernelRuns(bin: string, kase: string, mb: number): Record<string, numbe
 
 const median = (xs: number[]) => stats(xs).median;
 
+/** Memory after full GCs, once typed-array backing stores freed by them are released too. */
+async function settledMemory(): Promise<NodeJS.MemoryUsage> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run with --expose-gc (scripts/bench.mjs does)');
+  for (let i = 0; i < 3; i++) {
+    gc();
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return process.memoryUsage();
+}
+
 // ---------------------------------------------------------------- the cases
 const native = nativeBinary();
 console.log(native ? `kernel side: ${native}` : 'kernel side: no C compiler found; kernel rows are skipped');
@@ -132,13 +143,10 @@ record(`fork-pmd-thp-${label} [v6.15]`, 'us/4K', phase(forkPmdCase(size1g, 'v6.1
     runChecked(c.source, 'v6.15');
     times.push(performance.now() - t);
   }
-  const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
-  gc();
-  const before = process.memoryUsage();
+  const before = await settledMemory();
   const session = createSession(scenario, 'v6.15');
   session.at(scenario.steps.length - 1);
-  gc();
-  const after = process.memoryUsage();
+  const after = await settledMemory();
   const perPage = (after.heapUsed + after.arrayBuffers - before.heapUsed - before.arrayBuffers) / (bytes / 4096);
   record(`fork-${bytes / 1024 / MB}g [v6.15]`, 'ms', times, undefined, `engine memory ${perPage.toFixed(1)} bytes per 4K page, heap ${(after.heapUsed / MB).toFixed(0)} MiB`);
   void session;
