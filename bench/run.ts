@@ -55,7 +55,9 @@ function runChecked(source: string, policy: PolicyId) {
 /** The timed phase's cost per unit in microseconds, from the engine's own per-step times, RUNS times. */
 function phase(c: BenchCase, policy: PolicyId, runs = RUNS): number[] {
   const out: number[] = [];
-  runChecked(c.source, policy); // warm-up: the JIT compiles the paths this case uses
+  // Warm-up: the JIT needs a few hundred thousand faults through these paths
+  // before their code is optimised (a 64 MiB case needs several runs).
+  for (let i = 0, n = Math.min(5, Math.ceil(300_000 / c.units)); i < n; i++) runChecked(c.source, policy);
   for (let i = 0; i < runs; i++) {
     const r = runChecked(c.source, policy);
     const ms = r.steps.slice(c.setupSteps).reduce((sum, s) => sum + (s.elapsedMs ?? NaN), 0);
