@@ -158,20 +158,8 @@ export class PhysMem {
   allocFolio(order: number): number {
     const pfn = this.allocFrames(order);
     if (pfn < 0) return -1;
-    let f = this.freeSlots.pop();
-    if (f === undefined) {
-      f = this.nSlots++;
-      if (f >= this.fPfn.length) this.growFolios(this.fPfn.length * 2);
-    }
-    this.fPfn[f] = pfn;
-    this.fOrder[f] = order;
-    this.fRef[f] = 0;
-    this.fPin[f] = 0;
-    this.fMap[f] = 0;
-    this.fEntire[f] = 0;
-    this.fNrMapped[f] = 0;
-    this.fFlags[f] = F_ANON | F_LRU; // large folios go to the LRU at once; small ones after the (drained) batch
-    this.fSwap[f] = -1;
+    // Large folios go to the LRU at once; small ones after the (drained) batch.
+    const f = this.initSlot(pfn, order, F_ANON | F_LRU);
     if (order === 0) {
       // The common COW case: plain stores beat four fill() calls.
       this.frFolio[pfn] = f;
@@ -203,6 +191,13 @@ export class PhysMem {
 
   /** A new folio slot for frames that already belong to another folio (folio split). */
   newSlotFor(pfn: number, order: number, flags: number): number {
+    const f = this.initSlot(pfn, order, flags);
+    this.frFolio.fill(f, pfn, pfn + (1 << order));
+    return f;
+  }
+
+  /** A free folio slot describing `pfn`/`order`, unreferenced and unmapped. */
+  private initSlot(pfn: number, order: number, flags: number): number {
     let f = this.freeSlots.pop();
     if (f === undefined) {
       f = this.nSlots++;
@@ -217,7 +212,6 @@ export class PhysMem {
     this.fNrMapped[f] = 0;
     this.fFlags[f] = flags;
     this.fSwap[f] = -1;
-    this.frFolio.fill(f, pfn, pfn + (1 << order));
     return f;
   }
 
