@@ -151,7 +151,7 @@ record(`fork-pmd-thp-${label} [v6.15]`, 'us/4K', phase(forkPmdCase(size1g, 'v6.1
   const after = await settledMemory();
   const perPage = (after.heapUsed + after.arrayBuffers - before.heapUsed - before.arrayBuffers) / (bytes / 4096);
   record(`fork-${bytes / 1024 / MB}g [v6.15]`, 'ms', times, undefined, `engine memory ${perPage.toFixed(1)} bytes per 4K page, heap ${(after.heapUsed / MB).toFixed(0)} MiB`);
-  void session;
+  void session; // keeps the engine reachable until `after` has been measured
 }
 
 // Growth: time per reuse fault from 64 MiB to 16 GiB.

@@ -31,8 +31,9 @@ function importsOf(source: string): string[] {
 /** Code without comments and without the text inside string literals (prose may say "process."). */
 function codeOnly(source: string): string {
   return source
-    .replace(/\/\*[\s\S]*?\*\//g, '')
-    .replace(/'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`/g, "''")
+    .replace(/\/\*[\s\S]*?\*\//g, (m) => '\n'.repeat(m.split('\n').length - 1))
+    // Newlines inside a template literal are kept so reported line numbers stay right.
+    .replace(/'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`/g, (m) => "''" + '\n'.repeat(m.split('\n').length - 1))
     .replace(/\/\/.*$/gm, '');
 }
 
@@ -73,5 +74,6 @@ describe('core/ stays pure', () => {
     expect(FORBIDDEN_GLOBAL.test('event.process.name')).toBe(false);
     expect(FORBIDDEN_GLOBAL.test(codeOnly("const s = 'faults of this process.';"))).toBe(false);
     expect(FORBIDDEN_GLOBAL.test(codeOnly("const s = 'x'; window.alert(s);"))).toBe(true);
+    expect(codeOnly('/* a\nb */ const t = `x\ny`;\nwindow.alert(t);').split('\n')[3]).toBe('window.alert(t);');
   });
 });
