@@ -1,8 +1,10 @@
-// One engine process per window, supervised. Main only brokers ports: each
-// connection is a MessageChannelMain whose one end goes to the engine host and
-// the other to the window, so run data never passes through main. When the
-// engine exits without being asked to, the supervisor says so, starts a new
-// one and hands the window a fresh port; the page then re-submits its work.
+// The engine processes of one window, supervised as one engine: a run's
+// policies are spread over them by the page's engine pool
+// (core/service/engine-pool.ts). Main only brokers ports: each connection is a
+// MessageChannelMain per process whose one end goes to the engine host and the
+// other to the window, so run data never passes through main. When any of them
+// exits without being asked to, the supervisor says so, restarts them all and
+// hands the window fresh ports; the page then re-submits its work.
 
 import { MessageChannelMain, utilityProcess } from 'electron';
 import type { EngineStatus } from '../core/contract/protocol';
@@ -41,8 +43,10 @@ export const spawnUtility: SpawnHost = (modulePath) => {
 export interface SupervisorOptions {
   spawn: SpawnHost;
   modulePath: string;
-  /** Hands the page its end of a new connection; `generation` grows with every port. */
-  deliverPort(port: HostPort, generation: number): void;
+  /** Engine processes (default 1). */
+  hosts?: number;
+  /** Hands the page its ends of a new connection, one per process; `generation` grows with every delivery. */
+  deliverPorts(ports: HostPort[], generation: number): void;
   onStatus(status: EngineStatus): void;
   /** Crash-loop guard: stop restarting after this many crashes within `crashWindowMs`. */
   maxCrashes?: number;
@@ -53,63 +57,71 @@ export interface SupervisorOptions {
 export interface EngineSupervisor {
   /** Starts the process; the page's first port comes with its first requestPort() (its listener is up then). */
   start(): void;
-  /** A fresh connection to the running engine (starting one if it is down). */
+  /** A fresh connection to the running engine (starting it if it is down). */
   requestPort(): void;
   /** Kill and restart (the page's Stop: a run inside a long step cannot read messages). */
   restart(): void;
   /** Window closed: kill without restarting. */
   dispose(): void;
+  /** The first process's pid (tests kill it). */
   readonly pid: number | undefined;
 }
 
 export function createEngineSupervisor(opts: SupervisorOptions): EngineSupervisor {
   const maxCrashes = opts.maxCrashes ?? 3;
   const crashWindowMs = opts.crashWindowMs ?? 10_000;
+  const hosts = Math.max(1, opts.hosts ?? 1);
   const now = opts.now ?? Date.now;
-  let child: HostChild | null = null;
-  let pagePort: HostPort | null = null;
+  let children: HostChild[] = [];
+  let pagePorts: HostPort[] = [];
   let generation = 0;
   let disposed = false;
   let crashes: number[] = [];
 
+  function closePagePorts() {
+    for (const p of pagePorts) p.close();
+    pagePorts = [];
+  }
+
   function connect() {
-    if (!child) return;
-    pagePort?.close();
-    pagePort = child.openChannel();
-    opts.deliverPort(pagePort, ++generation);
+    if (!children.length) return;
+    closePagePorts();
+    pagePorts = children.map((c) => c.openChannel());
+    opts.deliverPorts(pagePorts, ++generation);
   }
 
   function launch() {
-    const current = opts.spawn(opts.modulePath);
-    child = current;
-    current.onExit((code) => {
-      if (child !== current) return; // a child we killed on purpose
-      child = null;
-      pagePort = null;
-      if (disposed) return;
-      const t = now();
-      crashes = [...crashes.filter((c) => t - c < crashWindowMs), t];
-      const how = code === null ? 'was killed' : `exited with code ${code}`;
-      if (crashes.length >= maxCrashes) {
-        opts.onStatus({
-          state: 'crashed',
-          message: `The engine ${how} and has stopped ${crashes.length} times in ${crashWindowMs / 1000} s, so it was not restarted; run again to start it.`,
-        });
-        return;
-      }
-      opts.onStatus({ state: 'crashed', message: `The engine ${how}; restarting it.` });
-      launch();
-      connect();
-      opts.onStatus({ state: 'restarted', message: 'The engine was restarted after a crash; your editor and earlier results are kept.' });
-    });
+    const group = Array.from({ length: hosts }, () => opts.spawn(opts.modulePath));
+    children = group;
+    for (const current of group) {
+      current.onExit((code) => {
+        if (children !== group) return; // a group we killed on purpose
+        // The others hold sessions the page can no longer reach whole: the group goes down together.
+        stopChildren();
+        if (disposed) return;
+        const t = now();
+        crashes = [...crashes.filter((c) => t - c < crashWindowMs), t];
+        const how = code === null ? 'was killed' : `exited with code ${code}`;
+        if (crashes.length >= maxCrashes) {
+          opts.onStatus({
+            state: 'crashed',
+            message: `The engine ${how} and has stopped ${crashes.length} times in ${crashWindowMs / 1000} s, so it was not restarted; run again to start it.`,
+          });
+          return;
+        }
+        opts.onStatus({ state: 'crashed', message: `The engine ${how}; restarting it.` });
+        launch();
+        connect();
+        opts.onStatus({ state: 'restarted', message: 'The engine was restarted after a crash; your editor and earlier results are kept.' });
+      });
+    }
   }
 
-  function stopChild() {
-    const old = child;
-    child = null; // before kill: its exit is then not taken for a crash
-    pagePort?.close();
-    pagePort = null;
-    old?.kill();
+  function stopChildren() {
+    const old = children;
+    children = []; // before kill: their exits are then not taken for a crash
+    closePagePorts();
+    for (const c of old) c.kill();
   }
 
   return {
@@ -120,7 +132,7 @@ export function createEngineSupervisor(opts: SupervisorOptions): EngineSuperviso
     },
     requestPort() {
       if (disposed) return;
-      const wasDown = !child;
+      const wasDown = !children.length;
       if (wasDown) {
         crashes = [];
         launch();
@@ -130,7 +142,7 @@ export function createEngineSupervisor(opts: SupervisorOptions): EngineSuperviso
     },
     restart() {
       if (disposed) return;
-      stopChild();
+      stopChildren();
       crashes = [];
       launch();
       connect();
@@ -138,10 +150,10 @@ export function createEngineSupervisor(opts: SupervisorOptions): EngineSuperviso
     },
     dispose() {
       disposed = true;
-      stopChild();
+      stopChildren();
     },
     get pid() {
-      return child?.pid;
+      return children[0]?.pid;
     },
   };
 }

@@ -2,8 +2,10 @@
 // sandbox, no Node, web security on, only our preload (CJS, pitfall P1), only
 // app:// content. A window with unsaved changes asks before it closes.
 
+import { availableParallelism } from 'node:os';
 import { BrowserWindow, dialog, type BrowserWindowConstructorOptions } from 'electron';
 import { IPC_CHANNELS, type MenuCommand } from '../core/contract/protocol';
+import { defaultEngineCount } from '../core/service/engine-pool';
 import { createEngineSupervisor, type SpawnHost } from './engine';
 import { APP_INDEX_URL } from './protocol';
 import type { ScenarioWindow, WindowRegistry } from './windows';
@@ -61,8 +63,9 @@ export function createScenarioWindow(deps: WindowDeps, initialFile: string | nul
   const engine = createEngineSupervisor({
     spawn: deps.spawn,
     modulePath: deps.hostPath,
-    deliverPort: (port, generation) => {
-      if (!contents.isDestroyed()) contents.postMessage(IPC_CHANNELS.enginePort, { generation }, [port as Electron.MessagePortMain]);
+    hosts: defaultEngineCount(availableParallelism()),
+    deliverPorts: (ports, generation) => {
+      if (!contents.isDestroyed()) contents.postMessage(IPC_CHANNELS.enginePort, { generation }, ports as Electron.MessagePortMain[]);
     },
     onStatus: (status) => {
       if (!contents.isDestroyed()) contents.send(IPC_CHANNELS.engineStatus, status);

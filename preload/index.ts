@@ -36,12 +36,12 @@ function subscribe<T>(channel: string, listener: (value: T) => void): () => void
 }
 
 ipcRenderer.on(IPC_CHANNELS.enginePort, (event: IpcRendererEvent, payload: { generation?: unknown }) => {
-  const port = event.ports[0];
-  if (!port) return;
+  // One port per engine process; the page pools them.
+  if (!event.ports.length) return;
   const generation = typeof payload?.generation === 'number' ? payload.generation : 0;
   const message: EnginePortMessage = { type: ENGINE_PORT_MESSAGE, nonce, generation };
   // Same window only: the page accepts it when event.source === window and the nonce matches.
-  page.postMessage(message, page.location.origin === 'null' ? '*' : page.location.origin, [port]);
+  page.postMessage(message, page.location.origin === 'null' ? '*' : page.location.origin, [...event.ports]);
 });
 
 const api: FolioLabApi = {

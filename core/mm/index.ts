@@ -1,5 +1,5 @@
 // Public surface of the simulated mm engine.
 export { runAll, runScenario, scenarioPolicies } from './run';
 export { createSession } from './session';
-export { decodeTraceEvent } from './trace';
+export { decodeTraceEvent, TraceReader } from './trace';
 export * from './api';

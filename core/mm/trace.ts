@@ -291,6 +291,50 @@ function u64(lo: number, hi: number): bigint {
   return (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
 }
 
+/**
+ * Single fields of events straight from the columns, with no object per event:
+ * for scans over millions of events (filters, a page's history, the first
+ * difference between policies), which then decode only what they show.
+ */
+export class TraceReader {
+  private readonly rows: Int32Array;
+  private readonly strings: string[];
+  private readonly procStart: number;
+  constructor(readonly trace: TraceData) {
+    this.rows = trace.columns.rows as Int32Array;
+    this.strings = trace.strings;
+    this.procStart = trace.strings.lastIndexOf('\u0000procs') + 1;
+  }
+  get length(): number {
+    return this.trace.length;
+  }
+  kind(i: number): EventKind {
+    return EVENT_KINDS[this.rows[i * BASE + B_W0] & 0xff];
+  }
+  process(i: number): string | undefined {
+    const p = this.rows[i * BASE + B_PROC];
+    return p >= 0 && this.procStart > 0 ? this.strings[this.procStart + p] : undefined;
+  }
+  mapping(i: number): string | undefined {
+    const m = this.rows[i * BASE + B_MAP];
+    return m >= 0 ? this.strings[m] : undefined;
+  }
+  /** Page within the mapping, or -1 when the event names none. */
+  page(i: number): number {
+    return this.rows[i * BASE + B_MAP] >= 0 ? this.rows[i * BASE + B_PAGE] : -1;
+  }
+  /** Folio order, or -1 when the event names none. */
+  order(i: number): number {
+    const o = (this.rows[i * BASE + B_W0] >>> 8) & 0xff;
+    return o === 255 ? -1 : o;
+  }
+  /** A fault's decision, else undefined. */
+  decision(i: number): FaultDecision | undefined {
+    const w0 = this.rows[i * BASE + B_W0];
+    return (w0 & 0xff) === EV.fault ? DECISIONS[(w0 >>> 27) & 3] : undefined;
+  }
+}
+
 export function decodeTraceEvent(trace: TraceData, i: number): TraceEvent {
   const rows = trace.columns.rows as Int32Array;
   const evs = trace.columns.evidence as Int32Array;

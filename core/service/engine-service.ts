@@ -25,7 +25,7 @@ export const ENGINE_NAME = 'folio-lab-engine/1';
 /** Runs kept for queries; the oldest is dropped beyond this (its queries then answer `unknown-run`). */
 export const MAX_KEPT_RUNS = 8;
 
-/** `transfer` lists ArrayBuffers (query cells) the caller may move instead of copy. */
+/** `transfer` lists ArrayBuffers (query cells, trace columns) the caller may move instead of copy. */
 export type PostMessage = (msg: EngineMessage, transfer?: ArrayBuffer[]) => void;
 
 export interface EngineService {
@@ -143,8 +143,12 @@ export function createEngineService(post: PostMessage, options: EngineServiceOpt
         checkSize(req.source);
         return reply<EngineReplyBodies['check']>(req.id, { diagnostics: analyze(req.source, req.file).diagnostics });
       }
-      case 'run':
-        return reply<EngineReplyBodies['run']>(req.id, await run(req));
+      case 'run': {
+        // The trace columns are fresh copies no session reads again: moved, not cloned, where the port allows.
+        const body = await run(req);
+        const transfer = new Set(body.runs.flatMap((r) => Object.values(r.trace.columns).map((c) => c.buffer as ArrayBuffer)));
+        return reply<EngineReplyBodies['run']>(req.id, body, [...transfer]);
+      }
       case 'query': {
         const session = keptRun(req.runId).sessions.get(req.policy);
         if (!session) throw new RequestError('unknown-run', `run ${req.runId} has no result for policy ${req.policy}`);

@@ -70,7 +70,7 @@ beforeAll(async () => {
   sup = createEngineSupervisor({
     spawn: spawnNode,
     modulePath: hostPath,
-    deliverPort: (port, generation) => {
+    deliverPorts: ([port], generation) => {
       current = Object.assign(client(port), { generation });
       portWaiters.splice(0).forEach((w) => w(generation));
     },

@@ -1,23 +1,26 @@
 // The per-window engine supervisor with Electron's utilityProcess and
 // MessageChannelMain (stubbed): ports go one to the engine, one to the window,
 // crashes restart the engine and re-hand a port, Stop = kill + restart.
+import { availableParallelism } from 'node:os';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { EngineStatus } from '../../core/contract/protocol';
 import { IPC_CHANNELS } from '../../core/contract/protocol';
 import { FakeMessagePortMain, fakeWindow, recorded, resetStub } from '../stubs/electron';
+import { defaultEngineCount } from '../../core/service/engine-pool';
 import { createEngineSupervisor, spawnUtility } from '../../main/engine';
 import { createScenarioWindow } from '../../main/window';
 import { WindowRegistry } from '../../main/windows';
 
 beforeEach(resetStub);
 
-function supervised(opts: { now?: () => number } = {}) {
+function supervised(opts: { now?: () => number; hosts?: number } = {}) {
   const statuses: EngineStatus[] = [];
-  const ports: { port: FakeMessagePortMain; generation: number }[] = [];
+  const ports: { port: FakeMessagePortMain; all: FakeMessagePortMain[]; generation: number }[] = [];
   const sup = createEngineSupervisor({
     spawn: spawnUtility,
     modulePath: '/out/main/chunks/engine-host.js',
-    deliverPort: (port, generation) => ports.push({ port: port as unknown as FakeMessagePortMain, generation }),
+    deliverPorts: (all, generation) =>
+      ports.push({ port: all[0] as unknown as FakeMessagePortMain, all: all as unknown as FakeMessagePortMain[], generation }),
     onStatus: (s) => statuses.push(s),
     ...opts,
   });
@@ -92,6 +95,29 @@ describe('engine supervisor (utility process)', () => {
     expect(recorded.forks).toHaveLength(1);
   });
 
+  it('with several engine processes: a port to each, and one crash restarts them all', () => {
+    const { sup, statuses, ports } = supervised({ hosts: 2 });
+    sup.start();
+    sup.requestPort();
+    expect(recorded.forks).toHaveLength(2);
+    expect(ports[0].all).toHaveLength(2);
+    ports[0].all.forEach((p, i) => expect(p.other).toBe(recorded.forks[i].posted[0].transfer[0]));
+    recorded.forks[1].emit('exit', 3);
+    expect(recorded.forks[0].killed).toBe(true); // its sessions are useless without the other half
+    expect(recorded.forks).toHaveLength(4);
+    expect(ports[0].all.every((p) => p.closed)).toBe(true);
+    expect(ports[1]).toMatchObject({ generation: 2 });
+    expect(ports[1].all).toHaveLength(2);
+    // The killed sibling's exit is not a second crash.
+    recorded.forks[0].emit('exit', null);
+    expect(statuses.filter((s) => s.state === 'crashed')).toHaveLength(1);
+    sup.restart();
+    expect(recorded.forks.slice(2, 4).every((f) => f.killed)).toBe(true);
+    expect(recorded.forks).toHaveLength(6);
+    sup.dispose();
+    expect(recorded.forks.slice(4).every((f) => f.killed)).toBe(true);
+  });
+
   it('a window receives its port via webContents.postMessage on the enginePort channel, status via send', () => {
     const w = createScenarioWindow({ registry: new WindowRegistry(), preloadPath: 'p.cjs', hostPath: '/h.js', spawn: spawnUtility });
     w.engine.requestPort();
@@ -100,6 +126,9 @@ describe('engine supervisor (utility process)', () => {
     expect(posted).toHaveLength(1);
     expect(posted[0].channel).toBe(IPC_CHANNELS.enginePort);
     expect(posted[0].message).toEqual({ generation: 1 });
+    // One engine process per core (at most 4), a port to each.
+    expect(posted[0].transfer).toHaveLength(defaultEngineCount(availableParallelism()));
+    expect(recorded.forks).toHaveLength(posted[0].transfer.length);
     expect(posted[0].transfer[0]).toBeInstanceOf(FakeMessagePortMain);
     recorded.forks[0].emit('exit', null);
     expect(webContents.sent.map((s) => s.args[0])).toContainEqual({ state: 'crashed', message: 'The engine was killed; restarting it.' });

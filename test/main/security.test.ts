@@ -1,6 +1,8 @@
 // The window's security settings, the CSP, and the deny-everything handlers,
 // asserted on what main actually installs (through the electron stub).
+import { availableParallelism } from 'node:os';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { defaultEngineCount } from '../../core/service/engine-pool';
 import { BrowserWindow, FakeSession, FakeWebContents, app, recorded, resetStub, session } from '../stubs/electron';
 import { APP_INDEX_URL, isAppUrl } from '../../main/protocol';
 import { CSP, hardenWebContents, installAppSecurity, isAllowedRequest } from '../../main/security';
@@ -35,14 +37,14 @@ describe('scenario window', () => {
     expect(secureWebPreferences('/x/out/preload/index.cjs').preload).toMatch(/\.cjs$/);
   });
 
-  it('forks one engine utility process per window, killed when the window closes', () => {
+  it('forks engine utility processes per window (one per core, at most 4), killed when the window closes', () => {
     const registry = new WindowRegistry();
+    const n = defaultEngineCount(availableParallelism());
     const a = createScenarioWindow({ registry, preloadPath: 'p.cjs', hostPath: '/h.js', spawn: spawnUtility });
     createScenarioWindow({ registry, preloadPath: 'p.cjs', hostPath: '/h.js', spawn: spawnUtility });
-    expect(recorded.forks.map((f) => f.modulePath)).toEqual(['/h.js', '/h.js']);
+    expect(recorded.forks.map((f) => f.modulePath)).toEqual(Array(2 * n).fill('/h.js'));
     a.win.close();
-    expect(recorded.forks[0].killed).toBe(true);
-    expect(recorded.forks[1].killed).toBe(false);
+    expect(recorded.forks.map((f) => f.killed)).toEqual([...Array(n).fill(true), ...Array(n).fill(false)]);
     expect(registry.all()).toHaveLength(1);
   });
 });

@@ -112,6 +112,12 @@ describe('preload surface', () => {
     const port = { fake: 'port' };
     emitToRenderer(IPC_CHANNELS.enginePort, { ports: [port] }, { generation: 3 });
     emitToRenderer(IPC_CHANNELS.enginePort, { ports: [] }, { generation: 4 }); // no port: nothing posted
-    expect(pagePosts).toEqual([{ message: { type: ENGINE_PORT_MESSAGE, nonce: api.enginePortNonce, generation: 3 }, origin: 'app://foliolab', transfer: [port] }]);
+    const a = { fake: 'engine 1' };
+    const b = { fake: 'engine 2' };
+    emitToRenderer(IPC_CHANNELS.enginePort, { ports: [a, b] }, { generation: 5 }); // one per engine process, all of them
+    expect(pagePosts).toEqual([
+      { message: { type: ENGINE_PORT_MESSAGE, nonce: api.enginePortNonce, generation: 3 }, origin: 'app://foliolab', transfer: [port] },
+      { message: { type: ENGINE_PORT_MESSAGE, nonce: api.enginePortNonce, generation: 5 }, origin: 'app://foliolab', transfer: [a, b] },
+    ]);
   });
 });

@@ -44,7 +44,7 @@ beforeAll(async () => {
   sup = createEngineSupervisor({
     spawn: spawnNode,
     modulePath: hostPath,
-    deliverPort: (p) => {
+    deliverPorts: ([p]) => {
       port = p;
       p.on('message', (e) => {
         const m = e.data as EngineMessage;

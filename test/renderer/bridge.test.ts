@@ -5,16 +5,17 @@ import type { PortLike } from '../../renderer/src/platform/engine-client';
 
 class FakeWorker extends EventTarget {
   terminated = false;
-  onmessage = null;
+  onmessage: unknown = null;
   postMessage() {}
   terminate() {
     this.terminated = true;
   }
 }
 
-function setup() {
+function setup(engines = 1) {
   const workers: FakeWorker[] = [];
   const platform = browserPlatform({
+    engines,
     createWorker: () => {
       const w = new FakeWorker();
       workers.push(w);
@@ -38,6 +39,27 @@ describe('browser bridge', () => {
     expect(workers[0].terminated).toBe(true);
     expect(ports[1]).toBe(workers[1]);
     expect(statuses).toEqual(['restarted']);
+  });
+
+  it('with several workers, the page gets one pool over them; an error in any restarts all', () => {
+    const { platform, workers } = setup(2);
+    const ports: PortLike[] = [];
+    const statuses: string[] = [];
+    platform.onEngineStatus((s) => statuses.push(s.state));
+    platform.onEnginePort((p) => ports.push(p));
+    expect(workers).toHaveLength(2);
+    expect(ports).toHaveLength(1);
+    expect(workers).not.toContain(ports[0]);
+    // The pool took over the workers' message handlers.
+    expect(workers.every((w) => typeof w.onmessage === 'function')).toBe(true);
+    workers[1].dispatchEvent(Object.assign(new Event('error', { cancelable: true }), { message: 'out of memory' }));
+    expect(workers.slice(0, 2).every((w) => w.terminated)).toBe(true);
+    expect(workers).toHaveLength(4);
+    expect(ports).toHaveLength(2);
+    expect(statuses).toEqual(['crashed', 'restarted']);
+    platform.restartEngine();
+    expect(workers).toHaveLength(6);
+    expect(workers.slice(2, 4).every((w) => w.terminated)).toBe(true);
   });
 
   it('a worker error reports a crash and starts a fresh engine', () => {
@@ -109,5 +131,12 @@ describe('electron bridge', () => {
     send({ type: ENGINE_PORT_MESSAGE, nonce: 'n0nce', generation: 1 }, b);
     expect(got).toEqual([a]);
     expect(platform.mode).toBe('electron');
+    // Several engine processes: one port each, pooled behind one port.
+    const c = new MessageChannel().port1;
+    window.dispatchEvent(new MessageEvent('message', { data: { type: ENGINE_PORT_MESSAGE, nonce: 'n0nce', generation: 3 }, source: window, ports: [b, c] }));
+    expect(got).toHaveLength(2);
+    expect(got[1]).not.toBe(b);
+    expect(typeof (b as MessagePort).onmessage).toBe('function');
+    expect(typeof (c as MessagePort).onmessage).toBe('function');
   });
 });

@@ -12,6 +12,7 @@ import {
   type MenuCommand,
   type OpenedFile,
 } from '../../../core/contract/protocol';
+import { createEnginePool, defaultEngineCount } from '../../../core/service/engine-pool';
 import type { PortLike } from './engine-client';
 
 export type Mode = 'electron' | 'browser';
@@ -39,10 +40,11 @@ export function electronPlatform(api: FolioLabApi, win: Window = window): Platfo
         // Only the preload posts this, with the nonce it exposed; an older port never replaces a newer one.
         const data = e.data as Partial<EnginePortMessage> | null;
         if (e.source !== win || data?.type !== ENGINE_PORT_MESSAGE || data.nonce !== api.enginePortNonce) return;
-        const port = e.ports[0];
-        if (!port || typeof data.generation !== 'number' || data.generation <= generation) return;
+        // Several engine processes send one port each, all in one message.
+        const ports = [...e.ports];
+        if (!ports.length || typeof data.generation !== 'number' || data.generation <= generation) return;
         generation = data.generation;
-        listener(port);
+        listener(ports.length === 1 ? ports[0] : createEnginePool(ports));
       };
       win.addEventListener('message', onMessage);
       api.requestEnginePort();
@@ -114,40 +116,52 @@ function readRecent(store: Storage): string[] {
 
 export interface BrowserPlatformDeps {
   createWorker: () => Worker;
+  /** Engine workers; a run's policies are spread over them (default: one per core, at most 4). */
+  engines?: number;
   storage?: Storage;
 }
 
-export function browserPlatform({ createWorker, storage = localStorage }: BrowserPlatformDeps): Platform {
+export function browserPlatform({ createWorker, engines = defaultEngineCount(globalThis.navigator?.hardwareConcurrency ?? 1), storage = localStorage }: BrowserPlatformDeps): Platform {
   const statusListeners = new Set<(s: EngineStatus) => void>();
   const portListeners = new Set<(p: PortLike) => void>();
-  let worker: Worker | null = null;
+  let workers: Worker[] = [];
+  /** What the client talks to: the one worker, or a pool over all of them. */
+  let port: PortLike | null = null;
   let dirty = false;
 
   const emitStatus = (s: EngineStatus) => statusListeners.forEach((l) => l(s));
   // An engine that dies at once on every start (a broken build) must not be restarted forever.
   let crashes: number[] = [];
+  const stop = () => {
+    for (const w of workers) w.terminate();
+    workers = [];
+    port = null;
+  };
   const start = () => {
-    worker = createWorker();
-    const current = worker;
-    current.addEventListener('error', (e) => {
-      if (current !== worker) return;
+    const group = Array.from({ length: Math.max(1, engines) }, createWorker);
+    workers = group;
+    // Any member failing takes the whole engine down and back up: its sessions are gone.
+    const onError = (e: ErrorEvent) => {
+      if (workers !== group) return;
       e.preventDefault();
       const now = Date.now();
       crashes = [...crashes.filter((t) => now - t < CRASH_WINDOW_MS), now];
       const reason = e.message || 'worker error';
       if (crashes.length >= MAX_CRASHES) {
-        current.terminate();
-        worker = null;
+        stop();
         emitStatus({ state: 'crashed', message: `The engine failed ${MAX_CRASHES} times in a row (${reason}); reload the page to try again.` });
         return;
       }
       emitStatus({ state: 'crashed', message: `The engine stopped: ${reason}.` });
       restart('The engine was restarted after an error.');
-    });
+    };
+    for (const w of group) w.addEventListener('error', onError);
+    const current = group.length === 1 ? group[0] : createEnginePool(group);
+    port = current;
     portListeners.forEach((l) => l(current));
   };
   const restart = (message: string) => {
-    worker?.terminate();
+    stop();
     start();
     emitStatus({ state: 'restarted', message });
   };
@@ -234,7 +248,7 @@ export function browserPlatform({ createWorker, storage = localStorage }: Browse
       return () => statusListeners.delete(listener);
     },
     requestEnginePort() {
-      if (worker) portListeners.forEach((l) => l(worker!));
+      if (port) portListeners.forEach((l) => l(port!));
       else start();
     },
     restartEngine() {
@@ -242,7 +256,7 @@ export function browserPlatform({ createWorker, storage = localStorage }: Browse
     },
     onEnginePort(listener) {
       portListeners.add(listener);
-      if (worker) listener(worker);
+      if (port) listener(port);
       else start();
       return () => portListeners.delete(listener);
     },

@@ -10,12 +10,10 @@ import type {
   EngineRequest,
   EngineRequestType,
 } from '../../../core/contract/protocol';
+import type { EnginePortLike as PortLike } from '../../../core/service/engine-pool';
 
-export interface PortLike {
-  postMessage(message: unknown): void;
-  onmessage: ((event: MessageEvent) => void) | null;
-  start?(): void;
-}
+/** The client's end of an engine: a MessagePort, a Worker or a pool of either. */
+export type { EnginePortLike as PortLike } from '../../../core/service/engine-pool';
 
 export type ClientErrorCode = EngineErrorCode | 'timeout' | 'engine-lost';
 

@@ -2,6 +2,7 @@
 // results (kept when the engine restarts), the selected step, policy, page and
 // line, and the budget the user may raise.
 import { defineStore } from 'pinia';
+import { markRaw } from 'vue';
 import { ALL_POLICIES, BUILTIN_POLICIES, type Diagnostic, type PolicyId } from '../../../core/lang/ast';
 import type {
   RunReplyBody,
@@ -126,7 +127,8 @@ export const useRunStore = defineStore('run', {
         this.message = `The scenario has ${errors} error${errors > 1 ? 's' : ''}; see the editor.`;
         return;
       }
-      this.reply = reply;
+      // Results never change once they arrive: no deep proxies over a million-event trace.
+      this.reply = markRaw(reply);
       this.lastRun = request;
       queryCache.clear();
       this.status = 'done';

@@ -5,7 +5,7 @@
 
 import type { FaultDecision, ReasonCode, RunResult, TraceData, TraceEvent } from '../../../../core/mm/api';
 import type { PolicyId } from '../../../../core/lang/ast';
-import { DECISIONS, decodeTraceEvent } from '../../../../core/mm/trace';
+import { DECISIONS, decodeTraceEvent, TraceReader } from '../../../../core/mm/trace';
 
 /** Decoded events by index, at most `limit` of them (oldest dropped first). */
 export class EventCache {
@@ -37,19 +37,20 @@ function yieldToUi(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-/** Indexes of the events in [from, to) that match, scanning in chunks. */
+/** Indexes of the events in [from, to) that match, scanning in chunks (fields read from the columns). */
 export async function scanTrace(
   trace: TraceData,
-  match: (e: TraceEvent) => boolean,
+  match: (r: TraceReader, i: number) => boolean,
   token: ScanToken = { cancelled: false },
   from = 0,
   to = trace.length,
 ): Promise<number[] | null> {
+  const reader = new TraceReader(trace);
   const hits: number[] = [];
   for (let start = from; start < to; start += CHUNK) {
     if (token.cancelled) return null;
     const end = Math.min(to, start + CHUNK);
-    for (let i = start; i < end; i++) if (match(decodeTraceEvent(trace, i))) hits.push(i);
+    for (let i = start; i < end; i++) if (match(reader, i)) hits.push(i);
     if (end < to) await yieldToUi();
   }
   return token.cancelled ? null : hits;
@@ -60,12 +61,14 @@ export async function scanTrace(
  * and the page itself or, for an event about a large folio (order > 0), any
  * page of the naturally aligned range that folio covers.
  */
-export function concernsPage(e: TraceEvent, process: string, mapping: string, page: number): boolean {
-  if (e.process !== process || e.mapping !== mapping || e.page === undefined) return false;
-  if (e.page === page) return true;
-  if (!e.order) return false;
-  const nr = 2 ** e.order;
-  const start = e.page - (e.page % nr);
+export function concernsPage(r: TraceReader, i: number, process: string, mapping: string, page: number): boolean {
+  const p = r.page(i);
+  if (p < 0 || r.mapping(i) !== mapping || r.process(i) !== process) return false;
+  if (p === page) return true;
+  const order = r.order(i);
+  if (order <= 0) return false;
+  const nr = 2 ** order;
+  const start = p - (p % nr);
   return page >= start && page < start + nr;
 }
 
@@ -122,20 +125,24 @@ function at(pages: Int32Array | undefined, page: number): number {
   return pages !== undefined && page < pages.length ? pages[page] : 0;
 }
 
-async function faultsOfStep(result: RunResult, from: number, to: number, token: ScanToken): Promise<StepFaults> {
+async function faultsOfStep(reader: TraceReader, from: number, to: number, token: ScanToken): Promise<StepFaults> {
   const out: StepFaults = new Map();
   let where = '';
   let proc: string | undefined;
   let mapping: string | undefined;
   for (let i = from; i < to && !token.cancelled; i++) {
-    const e = decodeTraceEvent(result.trace, i);
-    if (e.fault && e.process !== undefined && e.mapping !== undefined && e.page !== undefined) {
-      if (e.process !== proc || e.mapping !== mapping) {
-        proc = e.process;
-        mapping = e.mapping;
+    const decision = reader.decision(i);
+    const page = reader.page(i);
+    if (decision !== undefined && page >= 0) {
+      const p = reader.process(i);
+      const m = reader.mapping(i);
+      if (p === undefined) continue;
+      if (p !== proc || m !== mapping) {
+        proc = p;
+        mapping = m;
         where = `${proc}\u0000${mapping}`;
       }
-      put(out, where, e.page, i * 4 + DECISIONS.indexOf(e.fault.decision) + 1);
+      put(out, where, page, i * 4 + DECISIONS.indexOf(decision) + 1);
     }
     // A single step can hold a million events (a write over 4 GiB): stay responsive inside it.
     if ((i - from) % CHUNK === CHUNK - 1) await yieldToUi();
@@ -157,10 +164,11 @@ export async function firstDifference(
 ): Promise<FirstDifference | null> {
   if (results.length < 2) return null;
   const steps = Math.min(...results.map((r) => r.steps.length));
+  const readers = results.map((r) => new TraceReader(r.trace));
   let work = 0;
   for (let s = 0; s < steps; s++) {
     const perPolicy: StepFaults[] = [];
-    for (const r of results) perPolicy.push(await faultsOfStep(r, r.steps[s].firstEvent, r.steps[s].endEvent, token));
+    for (const [k, r] of results.entries()) perPolicy.push(await faultsOfStep(readers[k], r.steps[s].firstEvent, r.steps[s].endEvent, token));
     if (token.cancelled) return null;
     work += results.reduce((n, r) => n + r.steps[s].endEvent - r.steps[s].firstEvent, 0);
     if (work >= CHUNK) {
