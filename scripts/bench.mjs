@@ -2,7 +2,6 @@
 // core/) with esbuild and runs it under plain Node with the default heap, then
 // the browser-side cases (bench/browser.mjs) in Debian's chromium.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleForNode, root } from './bundle.mjs';
 
@@ -11,7 +10,6 @@ await bundleForNode({ entryPoints: [join(root, 'bench/run.ts')], outfile: out })
 const args = process.argv.slice(2);
 let r = spawnSync(process.execPath, ['--expose-gc', out, ...args], { cwd: root, stdio: 'inherit' });
 if (r.status !== 0) process.exit(r.status ?? 1);
-if (existsSync(join(root, 'bench/browser.mjs'))) {
-  r = spawnSync(process.execPath, [join(root, 'bench/browser.mjs'), ...args], { cwd: root, stdio: 'inherit' });
-  process.exit(r.status ?? 1);
-}
+r = spawnSync(process.execPath, [join(root, 'bench/browser.mjs'), ...args], { cwd: root, stdio: 'inherit' });
+if (r.status !== 0) process.exit(r.status ?? 1);
+if (!args.includes('--quick')) await import('./bench-readme.mjs');
