@@ -174,14 +174,15 @@ record(`fork-pmd-thp-${label} [v6.15]`, 'us/4K', phase(forkPmdCase(size1g, 'v6.1
 // Growth: time per reuse fault from 64 MiB to 16 GiB.
 const growth: { mb: number; usPerFault: number }[] = [];
 for (const mb of quick ? [64, 256, 1024] : [64, 256, 1024, 4096, 16384]) {
-  const xs = phase(cowCase(mb * MB, 'v6.15', false), 'v6.15', mb >= 4096 ? 3 : RUNS);
+  // Short phases are the noisiest on shared cores: more runs for the small sizes.
+  const xs = phase(cowCase(mb * MB, 'v6.15', false), 'v6.15', mb >= 4096 ? 3 : mb <= 256 ? 3 * RUNS : RUNS);
   growth.push({ mb, usPerFault: median(xs) });
 }
 record('growth: reuse us/fault 64M..16G max/min', 'ratio', [Math.max(...growth.map((g) => g.usPerFault)) / Math.min(...growth.map((g) => g.usPerFault))]);
 
 // Processes: time per COW fault of P0 with 2..256 processes mapping its folios.
 const procs: { n: number; usPerFault: number }[] = [];
-for (const n of [2, 16, 64, 256]) procs.push({ n, usPerFault: median(phase(manyProcessesCase(n, 'v6.15'), 'v6.15')) });
+for (const n of [2, 16, 64, 256]) procs.push({ n, usPerFault: median(phase(manyProcessesCase(n, 'v6.15'), 'v6.15', 3 * RUNS)) });
 record('processes: us/fault 256 procs / 2 procs', 'ratio', [procs[procs.length - 1].usPerFault / procs[0].usPerFault]);
 
 // parse-100k.

@@ -4,5 +4,8 @@
 
 import { parentLink } from './link';
 import { serveEngineHost } from './serve';
+import { warmUpEngine } from '../core/service/warm-up';
 
 serveEngineHost(parentLink(process as unknown as Parameters<typeof parentLink>[0]), process.pid);
+// After the window has loaded (it needs the cores then); a Run before that waits one slice at most.
+setTimeout(() => warmUpEngine(), 1000);
