@@ -14,7 +14,7 @@ import type { PolicyId } from '../core/lang/ast';
 import { bigScenario, cowCase, forkPmdCase, forkPteCase, manyProcessesCase, type BenchCase } from './scenarios';
 
 const root = process.cwd();
-const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 const POLICIES: PolicyId[] = ['v6.7', 'v6.9', 'rmapid', 'v6.15'];
 const MB = 1024 * 1024;
 const quick = process.argv.includes('--quick');
@@ -56,19 +56,35 @@ const runChecked = (source: string, policy: PolicyId) => checked(runScenario(par
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with --expose-gc (scripts/bench.mjs does)');
 
+/** A case measured in rounds: `warmUp` once, then `measure` once per round. */
+interface Measured {
+  warmUp(): void;
+  measure(): number;
+}
+
 /**
- * The timed phase's cost per unit in microseconds, RUNS times. Each run does
- * the setup, collects the garbage earlier runs and the setup left behind, then
- * times the phase (its own allocations and their GC included), and finishes
- * the run with the oracle's final checks.
+ * Runs every case of a group once per round, `rounds` times (after each one's
+ * warm-up), and returns each case's figures. Round by round rather than case by
+ * case: the shared cores of this machine change speed by up to 2x over minutes,
+ * and interleaving lets a slow spell hit every case of the group alike, so the
+ * ratios between them (sim/kernel, growth, processes) stay meaningful.
  */
-function phase(c: BenchCase, policy: PolicyId, runs = RUNS): number[] {
+function inRounds(cases: Measured[], rounds: number): number[][] {
+  for (const c of cases) c.warmUp();
+  const out = cases.map(() => [] as number[]);
+  for (let r = 0; r < rounds; r++) cases.forEach((c, i) => out[i].push(c.measure()));
+  return out;
+}
+
+/**
+ * The timed phase of a simulator case, in microseconds per unit. Each run does
+ * the setup, collects the garbage earlier runs and the setup left behind, then
+ * times the phase (its own allocations and their GC included), and finishes the
+ * run with the oracle's final checks.
+ */
+function simPhase(c: BenchCase, policy: PolicyId): Measured {
   const scenario = parse(c.source);
-  const out: number[] = [];
-  // Warm-up: the JIT needs a few hundred thousand faults through these paths
-  // before their code is optimised (a 64 MiB case needs several runs).
-  const warmups = Math.min(5, Math.ceil(300_000 / c.units));
-  for (let i = 0; i < warmups + runs; i++) {
+  const once = () => {
     const engine = new Engine(scenario, policy);
     engine.runTo(c.setupSteps - 1);
     gc!();
@@ -76,9 +92,16 @@ function phase(c: BenchCase, policy: PolicyId, runs = RUNS): number[] {
     engine.runTo(scenario.steps.length - 1);
     const ms = performance.now() - t;
     checked(engine.result());
-    if (i >= warmups) out.push((ms * 1000) / c.units);
-  }
-  return out;
+    return (ms * 1000) / c.units;
+  };
+  return {
+    // The JIT needs a few hundred thousand faults through these paths before
+    // their code is optimised (a 64 MiB case needs several runs).
+    warmUp: () => {
+      for (let i = 0, n = Math.min(5, Math.ceil(300_000 / c.units)); i < n; i++) once();
+    },
+    measure: once,
+  };
 }
 
 function record(name: string, unit: string, xs: number[], kernel?: number, note?: string): Entry {
@@ -104,10 +127,19 @@ function nativeBinary(): string | null {
   return out;
 }
 
-function kernelRuns(bin: string, kase: string, mb: number): Record<string, number | string>[] {
-  const runs: Record<string, number | string>[] = [];
-  for (let i = 0; i < RUNS; i++) runs.push(JSON.parse(execFileSync(bin, [kase, String(mb)], { encoding: 'utf8' })));
-  return runs;
+/** One invocation of the kernel-side program per round; `pick` reads its figure from the JSON it prints. */
+function kernelCase(bin: string, kase: string, mb: number, pick: (r: Record<string, number | string>) => number, log?: (r: Record<string, number | string>) => void): Measured {
+  const once = () => {
+    const r = JSON.parse(execFileSync(bin, [kase, String(mb)], { encoding: 'utf8' })) as Record<string, number | string>;
+    log?.(r);
+    return pick(r);
+  };
+  return { warmUp: () => void once(), measure: once };
+}
+
+/** Sleeps `ms` (the host settles after the kernel side). */
+function settle(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 const median = (xs: number[]) => stats(xs).median;
@@ -126,28 +158,45 @@ const native = nativeBinary();
 console.log(native ? `kernel side: ${native}` : 'kernel side: no C compiler found; kernel rows are skipped');
 const size1g = quick ? 256 * MB : 1024 * MB;
 
-let kReuse: number | undefined, kCopy: number | undefined, kForkPte: number | undefined, kForkPmd: number | undefined;
-if (native) {
-  const reuse = kernelRuns(native, 'cow-reuse', size1g / MB);
-  const copy = kernelRuns(native, 'cow-copy', size1g / MB);
-  kReuse = median(reuse.map((r) => Number(r.us_per_fault)));
-  kCopy = median(copy.map((r) => Number(r.us_per_fault)));
-  kForkPte = median(reuse.map((r) => Number(r.fork_us) / (size1g / (2 * MB))));
-  const pmd = kernelRuns(native, 'fork-pmd', size1g / MB);
-  kForkPmd = median(pmd.map((r) => (Number(r.fork_exit_us) * 4096) / size1g));
-  console.log(`kernel: reuse ${kReuse.toFixed(3)} us/fault (page 7 ${reuse[0].page7}), copy ${kCopy.toFixed(3)} us/fault (page 7 ${copy[0].page7})`);
-  // The host kernel goes on working for a while after the runs free gigabytes
-  // (zeroing, compaction, DAMON on this VM) and slowed the first simulator cases
-  // measurably: let it settle first.
-  await new Promise((r) => setTimeout(r, 10_000));
-}
-
 const label = quick ? '256m' : '1g';
-for (const p of POLICIES) record(`cow-reuse-${label} [${p}]`, 'us/fault', phase(cowCase(size1g, p, false), p), kReuse);
-for (const p of POLICIES) record(`cow-copy-${label} [${p}]`, 'us/fault', phase(cowCase(size1g, p, true), p), kCopy);
-for (const p of POLICIES)
-  record(`fork-pte-thp-${label} [${p}]`, 'us/2M', phase(forkPteCase(size1g, p), p), kForkPte, 'fork per 2 MiB THP');
-record(`fork-pmd-thp-${label} [v6.15]`, 'us/4K', phase(forkPmdCase(size1g, 'v6.15'), 'v6.15'), kForkPmd, 'fork + child exit per 4K page');
+const mb1g = size1g / MB;
+type Row = { name: string; unit: string; m: Measured; kernel?: number; note?: string };
+const simRows: Row[] = [
+  ...POLICIES.map((p) => ({ name: `cow-reuse-${label} [${p}]`, unit: 'us/fault', m: simPhase(cowCase(size1g, p, false), p), kernel: 0 })),
+  ...POLICIES.map((p) => ({ name: `cow-copy-${label} [${p}]`, unit: 'us/fault', m: simPhase(cowCase(size1g, p, true), p), kernel: 1 })),
+  ...POLICIES.map((p) => ({ name: `fork-pte-thp-${label} [${p}]`, unit: 'us/2M', m: simPhase(forkPteCase(size1g, p), p), kernel: 2, note: 'fork per 2 MiB THP' })),
+  { name: `fork-pmd-thp-${label} [v6.15]`, unit: 'us/4K', m: simPhase(forkPmdCase(size1g, 'v6.15'), 'v6.15'), kernel: 3, note: 'fork + child exit per 4K page' },
+];
+// Kernel figures, by the index rows refer to: reuse fault, copy fault, fork per 2 MiB (from the reuse runs), fork + exit per 4K.
+const kernelCases: Measured[] = [];
+const forkPerThp: number[] = [];
+let page7 = { reuse: '', copy: '' };
+if (native) {
+  kernelCases.push(
+    kernelCase(native, 'cow-reuse', mb1g, (r) => Number(r.us_per_fault), (r) => {
+      forkPerThp.push(Number(r.fork_us) / (size1g / (2 * MB)));
+      page7.reuse = String(r.page7);
+    }),
+    kernelCase(native, 'cow-copy', mb1g, (r) => Number(r.us_per_fault), (r) => void (page7.copy = String(r.page7))),
+    kernelCase(native, 'fork-pmd', mb1g, (r) => (Number(r.fork_exit_us) * 4096) / size1g),
+  );
+}
+// The kernel side first, then a pause, then the simulator: interleaving the two
+// made the simulator up to 2x slower (the host works on for seconds after the
+// kernel side frees gigabytes: zeroing, compaction, DAMON on this VM).
+const kFig = inRounds(kernelCases, RUNS);
+const kernelFig = native ? [median(kFig[0]), median(kFig[1]), median(forkPerThp.slice(-RUNS)), median(kFig[2])] : [];
+if (native) {
+  console.log(`kernel: reuse ${kernelFig[0].toFixed(3)} us/fault (page 7 ${page7.reuse}), copy ${kernelFig[1].toFixed(3)} us/fault (page 7 ${page7.copy})`);
+  settle(10_000);
+}
+// One case after the other (warm-up, then its runs). Interleaving these cases
+// in rounds made fork-pte-thp 2-4x slower than measured alone (cause not found
+// yet; docs/engine.md, "Performance"), so they are not interleaved.
+for (const row of simRows) {
+  const [xs] = inRounds([row.m], RUNS);
+  record(row.name, row.unit, xs, row.kernel === undefined ? undefined : kernelFig[row.kernel], row.note);
+}
 
 // fork-16g: populate, fork, child exit: time of the whole run, and the engine
 // memory per simulated 4K page (heap + typed arrays of the live engine state,
@@ -171,18 +220,16 @@ record(`fork-pmd-thp-${label} [v6.15]`, 'us/4K', phase(forkPmdCase(size1g, 'v6.1
   void session; // keeps the engine reachable until `after` has been measured
 }
 
-// Growth: time per reuse fault from 64 MiB to 16 GiB.
-const growth: { mb: number; usPerFault: number }[] = [];
-for (const mb of quick ? [64, 256, 1024] : [64, 256, 1024, 4096, 16384]) {
-  // Short phases are the noisiest on shared cores: more runs for the small sizes.
-  const xs = phase(cowCase(mb * MB, 'v6.15', false), 'v6.15', mb >= 4096 ? 3 : mb <= 256 ? 3 * RUNS : RUNS);
-  growth.push({ mb, usPerFault: median(xs) });
-}
+// Growth: time per reuse fault from 64 MiB to 16 GiB, the sizes in rounds.
+const sizes = quick ? [64, 256, 1024] : [64, 256, 1024, 4096, 16384];
+const growthFig = inRounds(sizes.map((mb) => simPhase(cowCase(mb * MB, 'v6.15', false), 'v6.15')), RUNS);
+const growth = sizes.map((mb, i) => ({ mb, usPerFault: median(growthFig[i]) }));
 record('growth: reuse us/fault 64M..16G max/min', 'ratio', [Math.max(...growth.map((g) => g.usPerFault)) / Math.min(...growth.map((g) => g.usPerFault))]);
 
-// Processes: time per COW fault of P0 with 2..256 processes mapping its folios.
-const procs: { n: number; usPerFault: number }[] = [];
-for (const n of [2, 16, 64, 256]) procs.push({ n, usPerFault: median(phase(manyProcessesCase(n, 'v6.15'), 'v6.15', 3 * RUNS)) });
+// Processes: time per COW fault of P0 with 2..256 processes mapping its folios, in rounds.
+const counts = [2, 16, 64, 256];
+const procFig = inRounds(counts.map((n) => simPhase(manyProcessesCase(n, 'v6.15'), 'v6.15')), 3 * RUNS);
+const procs = counts.map((n, i) => ({ n, usPerFault: median(procFig[i]) }));
 record('processes: us/fault 256 procs / 2 procs', 'ratio', [procs[procs.length - 1].usPerFault / procs[0].usPerFault]);
 
 // parse-100k.

@@ -138,7 +138,7 @@ export function browserPlatform({ createWorker, engines = defaultEngineCount(glo
     port = null;
   };
   const start = () => {
-    const group = Array.from({ length: Math.max(1, engines) }, createWorker);
+    const group = Array.from({ length: Math.max(1, engines) }, () => createWorker());
     workers = group;
     // Any member failing takes the whole engine down and back up: its sessions are gone.
     const onError = (e: ErrorEvent) => {
