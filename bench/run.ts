@@ -222,7 +222,11 @@ for (const row of simRows) {
 
 // Growth: time per reuse fault from 64 MiB to 16 GiB, the sizes in rounds.
 const sizes = quick ? [64, 256, 1024] : [64, 256, 1024, 4096, 16384];
-const growthFig = inRounds(sizes.map((mb) => simPhase(cowCase(mb * MB, 'v6.15', false), 'v6.15')), RUNS);
+// Largest first in each round: when a finished engine is collected, V8 drops
+// optimised code of the fault path that referred to its objects ("weak
+// objects" deopts), and a short phase right after a 16 GiB engine died ran
+// 5-20x slower while the code was optimised again (docs/engine.md).
+const growthFig = inRounds([...sizes].reverse().map((mb) => simPhase(cowCase(mb * MB, 'v6.15', false), 'v6.15')), RUNS).reverse();
 const growth = sizes.map((mb, i) => ({ mb, usPerFault: median(growthFig[i]) }));
 record('growth: reuse us/fault 64M..16G max/min', 'ratio', [Math.max(...growth.map((g) => g.usPerFault)) / Math.min(...growth.map((g) => g.usPerFault))]);
 
