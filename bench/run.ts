@@ -170,7 +170,7 @@ const simRows: Row[] = [
 // Kernel figures, by the index rows refer to: reuse fault, copy fault, fork per 2 MiB (from the reuse runs), fork + exit per 4K.
 const kernelCases: Measured[] = [];
 const forkPerThp: number[] = [];
-let page7 = { reuse: '', copy: '' };
+const page7 = { reuse: '', copy: '' };
 if (native) {
   kernelCases.push(
     kernelCase(native, 'cow-reuse', mb1g, (r) => Number(r.us_per_fault), (r) => {
@@ -182,8 +182,9 @@ if (native) {
   );
 }
 // The kernel side first, then a pause, then the simulator: interleaving the two
-// made the simulator up to 2x slower (the host works on for seconds after the
-// kernel side frees gigabytes: zeroing, compaction, DAMON on this VM).
+// made the simulator up to 2x slower. Two suspects: the host works on for
+// seconds after the kernel side frees gigabytes (zeroing, compaction, DAMON on
+// this VM), and the engine deopt of docs/engine.md ("Performance").
 const kFig = inRounds(kernelCases, RUNS);
 const kernelFig = native ? [median(kFig[0]), median(kFig[1]), median(forkPerThp.slice(-RUNS)), median(kFig[2])] : [];
 if (native) {
