@@ -28,10 +28,11 @@ export const WARM_UP_SCENARIO = [
 ].join('\n');
 
 /**
- * The warm-up's engines, kept for good. V8 throws the optimised fault path away
- * ("weak objects" deopts) when a GC finds no engine alive: after a 1 s pause
- * with none, a 64 MiB write ran at 2.7-4.5 us per fault, and at 0.14-0.16 with
- * one engine kept (Node 20). Four small engines (about 1 MB) keep that code.
+ * The warm-up's engines, kept for good. The engine classes' hidden classes
+ * (maps) die with their last instance, and V8 then drops every optimised
+ * function that checked them: after a 1 s pause with no engine alive, a 64 MiB
+ * write ran at 2.7-4.5 us per fault, and at 0.14-0.16 with one engine kept
+ * (Node 20). Four small engines (about 1 MB) keep the maps and that code.
  */
 const kept: Session[] = [];
 
