@@ -277,7 +277,7 @@ export class Trace {
 
   data(): TraceData {
     // Process names ride along at the end of the string table, after a marker.
-    const strings = [...this.strings, '\u0000procs', ...this.processNames];
+    const strings = [...this.strings, PROCS_MARKER, ...this.processNames];
     return {
       length: this.length,
       columns: { rows: concat(this.rowChunks, this.length * BASE), evidence: concat(this.evChunks, Math.max(0, this.evEnd)) },
@@ -289,6 +289,14 @@ export class Trace {
 
 function u64(lo: number, hi: number): bigint {
   return (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+}
+
+/** Process names ride along at the end of a trace's string table, after this marker. */
+const PROCS_MARKER = '\u0000procs';
+
+/** Index of the first process name in a trace's string table (they follow a marker at its end), 0 = none. */
+function processNamesStart(strings: string[]): number {
+  return strings.lastIndexOf(PROCS_MARKER) + 1;
 }
 
 /**
@@ -303,7 +311,7 @@ export class TraceReader {
   constructor(readonly trace: TraceData) {
     this.rows = trace.columns.rows as Int32Array;
     this.strings = trace.strings;
-    this.procStart = trace.strings.lastIndexOf('\u0000procs') + 1;
+    this.procStart = processNamesStart(trace.strings);
   }
   get length(): number {
     return this.trace.length;
@@ -340,7 +348,7 @@ export function decodeTraceEvent(trace: TraceData, i: number): TraceEvent {
   const evs = trace.columns.evidence as Int32Array;
   const o = i * BASE;
   const w0 = rows[o + B_W0];
-  const procStart = trace.strings.lastIndexOf('\u0000procs') + 1; // the marker sits near the end: scan from there
+  const procStart = processNamesStart(trace.strings);
   const ev: TraceEvent = { index: i, step: rows[o + B_STEP], kind: EVENT_KINDS[w0 & 0xff] };
   const proc = rows[o + B_PROC];
   if (proc >= 0 && procStart > 0) ev.process = trace.strings[procStart + proc];

@@ -30,9 +30,7 @@ const ROUTED_RUNS = 32;
 export function createEnginePool(members: EnginePortLike[]): EnginePortLike {
   if (members.length === 0) throw new RangeError('an engine pool needs at least one member');
   let nextId = 1;
-  /** Per member, the pool-side ids it still owes a reply. */
-  const busy = members.map(() => new Set<number>());
-  /** Pool-side id -> what to do with the member's reply. */
+  /** Pool-side id -> the member that owes the reply and what to do with it. */
   const waiting = new Map<number, { member: number; onReply: (r: Reply) => void }>();
   /** Where each recent run's sessions live: by policy, and the member that ran "the scenario's own" policies. */
   const placement = new Map<string, { byPolicy: Map<PolicyId, number>; member: number }>();
@@ -72,22 +70,21 @@ export function createEnginePool(members: EnginePortLike[]): EnginePortLike {
       const w = waiting.get(msg.id);
       if (!w || w.member !== i) return;
       waiting.delete(msg.id);
-      busy[i].delete(msg.id);
       w.onReply(msg);
     };
   });
 
+  /** The member owing the fewest replies (the first of equals). */
   function leastBusy(): number {
-    let best = 0;
-    for (let i = 1; i < members.length; i++) if (busy[i].size < busy[best].size) best = i;
-    return best;
+    const owed = members.map(() => 0);
+    for (const w of waiting.values()) owed[w.member]++;
+    return owed.indexOf(Math.min(...owed));
   }
 
   /** Sends `req` to member `i` under a fresh id; `onReply` gets the reply with that id. */
   function send(i: number, req: EngineRequest, onReply: (r: Reply) => void): void {
     const id = nextId++;
     waiting.set(id, { member: i, onReply });
-    busy[i].add(id);
     members[i].postMessage({ ...req, id });
   }
 

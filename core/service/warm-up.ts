@@ -1,9 +1,11 @@
 // JIT warm-up of a fresh engine (a Web Worker or an engine process): a small
 // run of the hot paths (PTE-mapped THP, fork, COW copy with the child alive,
 // exit, COW reuse) under every built-in policy, one policy per task so a
-// request that arrives meanwhile waits for one slice (~50 ms) at most. Measured
-// on the first 1 GiB run of four policies after it: 0.54 s instead of 1.2 s in
-// Node; in Chromium the first v6.7 run 0.39 s instead of 0.50 s.
+// request that arrives meanwhile waits for one slice (~50 ms) at most.
+// Measured in Node: the first 1 GiB run of four policies took 1.2 s cold,
+// 0.54 s right after a 16 MiB warm-up of this kind, and 0.70-0.88 s when it
+// came 1 s after this warm-up; in Chromium the first v6.7 run took 0.39 s
+// instead of 0.50 s.
 
 import { BUILTIN_POLICIES } from '../lang/ast';
 import { analyze } from '../lang/checker';
@@ -32,7 +34,7 @@ export const WARM_UP_SCENARIO = [
  * (maps) die with their last instance, and V8 then drops every optimised
  * function that checked them: after a 1 s pause with no engine alive, a 64 MiB
  * write ran at 2.7-4.5 us per fault, and at 0.14-0.16 with one engine kept
- * (Node 20). Four small engines (about 1 MB) keep the maps and that code.
+ * (Node 20). Four small engines (about 7 MB with their results) keep the maps and that code.
  */
 const kept: Session[] = [];
 

@@ -13,7 +13,7 @@ import type {
 import type { EnginePortLike as PortLike } from '../../../core/service/engine-pool';
 
 /** The client's end of an engine: a MessagePort, a Worker or a pool of either. */
-export type { EnginePortLike as PortLike } from '../../../core/service/engine-pool';
+export type { PortLike };
 
 export type ClientErrorCode = EngineErrorCode | 'timeout' | 'engine-lost';
 

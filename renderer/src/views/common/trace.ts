@@ -146,16 +146,15 @@ async function faultsOfStep(reader: TraceReader, from: number, to: number, token
   for (let i = from; i < to && !token.cancelled; i++) {
     const decision = reader.decision(i);
     const page = reader.page(i);
-    if (decision !== undefined && page >= 0) {
-      const p = reader.process(i);
+    const p = decision !== undefined && page >= 0 ? reader.process(i) : undefined;
+    if (p !== undefined) {
       const m = reader.mapping(i);
-      if (p === undefined) continue;
       if (p !== proc || m !== mapping) {
         proc = p;
         mapping = m;
         where = `${proc}\u0000${mapping}`;
       }
-      put(out, where, page, i * 4 + DECISIONS.indexOf(decision) + 1);
+      put(out, where, page, i * 4 + DECISIONS.indexOf(decision!) + 1);
     }
     // A single step can hold a million events (a write over 4 GiB): stay responsive inside it.
     if ((i - from) % CHUNK === CHUNK - 1) await yieldToUi();
