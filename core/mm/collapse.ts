@@ -8,6 +8,7 @@
 // stay shared with a child: the child keeps the old pages, nothing leaks.
 
 import {
+  alignUp,
   F_SWAPCACHE,
   isZeroPfn,
   PMD_HUGE,
@@ -47,13 +48,13 @@ function collapseErrno(why: string): string {
 export function collapseRange(k: Kernel, mm: Mm, s: number, e: number, label: (vpn: number) => string): string | null {
   const refused: string[] = [];
   let last = '';
-  for (let base = Math.ceil(s / PMD_NR) * PMD_NR; base + PMD_NR <= e; base += PMD_NR) {
+  for (let base = alignUp(s, PMD_NR); base + PMD_NR <= e; base += PMD_NR) {
     const why = collapseOne(k, mm, base);
     if (why === null) continue;
     last = why;
     refused.push(`${label(base)}..+512: ${why}`);
   }
-  if (Math.ceil(s / PMD_NR) * PMD_NR + PMD_NR > e) return 'EINVAL: MADV_COLLAPSE needs a complete 2M-aligned block in the range';
+  if (alignUp(s, PMD_NR) + PMD_NR > e) return 'EINVAL: MADV_COLLAPSE needs a complete 2M-aligned block in the range';
   return refused.length === 0 ? null : `${collapseErrno(last)}: MADV_COLLAPSE refused for ${refused.join('; ')}`;
 }
 

@@ -5,6 +5,17 @@ export const PAGE_SHIFT = 12;
 export const PMD_NR = 512; // pages per PMD on x86-64 with 4K pages
 export const PMD_ORDER = 9;
 export const MAX_ORDER = 9;
+/**
+ * The simulated user address space, in pages (4 TiB). Keeping every vpn below
+ * 2^30 keeps it a V8 small integer (Smi, also under pointer compression), so
+ * the page arithmetic of the fault path stays integer in optimised code.
+ */
+export const TASK_SIZE_PAGES = 2 ** 30;
+
+/** `x` rounded up to a multiple of the power of two `n` (integer arithmetic; x + n < 2^31). */
+export function alignUp(x: number, n: number): number {
+  return (x + n - 1) & -n;
+}
 
 /** PTE / PMD entry bits (a zero byte is pte_none). */
 export const PTE_PRESENT = 1;

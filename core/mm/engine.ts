@@ -157,7 +157,8 @@ export class Engine {
     if (!Number.isInteger(i) || !Number.isInteger(j) || i < 0 || j > mp.pages || i >= j) {
       throw new SyscallError(`ENOMEM: ${text} is outside the mapping (${mp.pages} pages)`);
     }
-    return { s: mp.start + i, e: mp.start + j, label: (vpn) => `${name}[${vpn - mp.start}]`, text };
+    // Integers below TASK_SIZE_PAGES: `| 0` hands the fault path small integers, not doubles.
+    return { s: (mp.start + i) | 0, e: (mp.start + j) | 0, label: (vpn) => `${name}[${vpn - mp.start}]`, text };
   }
 
   private dispatch(step: Step): void {
@@ -200,7 +201,8 @@ export class Engine {
         readRange(k, mm, r.s, r.e, r.label);
         break;
       case 'write':
-        writeRange(k, mm, r.s, r.e, op.byte ?? (k.writeSeq++ % 255) + 1, r.label);
+        // `| 0`: the parser's byte may be a double (parseInt); the fault path wants small integers.
+        writeRange(k, mm, r.s, r.e, op.byte === undefined ? (k.writeSeq++ % 255) + 1 : op.byte | 0, r.label);
         break;
       case 'madvise':
         this.madvise(mm, r, op.advice);

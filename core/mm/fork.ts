@@ -47,7 +47,7 @@ export function forkMm(k: Kernel, parent: Mm, childName: string): Mm {
   try {
     for (const vma of parent.vmas) {
       if (vma.flags & VM_DONTCOPY) continue;
-      child.vmas.push({ ...vma });
+      child.vmas.push(vma.slice());
       if (vma.flags & VM_WIPEONFORK) continue; // the child gets fresh zero pages
       copyLogical(parent, child, vma);
       copyPageRange(k, parent, child, vma);

@@ -163,7 +163,8 @@ export class Kernel {
 
   /** The VMA's interned mapping name, cached on the VMA. */
   vmaName(vma: Vma): number {
-    return (vma.nameIdx ??= this.trace.intern(vma.name));
+    if (vma.nameIdx < 0) vma.nameIdx = this.trace.intern(vma.name);
+    return vma.nameIdx;
   }
 
   note(kind: keyof typeof EV, mm: Mm | null, msg: string, mapping?: string, page = -1, vpn = -1, pfn = -1, order = -1): number {

@@ -5,7 +5,7 @@
 // Folios are identified by a slot number (reused lowest-last, deterministic);
 // `frFolio[pfn]` names the folio a frame belongs to.
 
-import { F_ANON, F_LRU, FIRST_PFN, MAX_ORDER } from './constants';
+import { alignUp, F_ANON, F_LRU, FIRST_PFN, MAX_ORDER } from './constants';
 
 function grownI32(a: Int32Array, n: number, fill = 0): Int32Array {
   const b = new Int32Array(n);
@@ -122,7 +122,7 @@ export class PhysMem {
     }
     const size = 1 << order;
     let pfn = this.top;
-    const aligned = Math.ceil((pfn - FIRST_PFN) / size) * size + FIRST_PFN;
+    const aligned = alignUp(pfn - FIRST_PFN, size) + FIRST_PFN;
     if (aligned + size > this.limit) return -1;
     this.growFrames(aligned + size);
     // The alignment gap becomes free blocks of the largest fitting orders.

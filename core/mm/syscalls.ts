@@ -1,9 +1,12 @@
 // Address-space system calls on explicit state: mmap, munmap, mprotect,
 // madvise (flags and MADV_DONTNEED), mremap, clear_refs 4 and exit.
 
+import { formatSize } from '../lang/text';
 import {
+  alignUp,
   FR_ANON_EXCLUSIVE,
   isZeroPfn,
+  PAGE_SHIFT,
   PMD_HUGE,
   PMD_NONE,
   PMD_NR,
@@ -12,6 +15,7 @@ import {
   PTE_SOFT_DIRTY,
   PTE_SWAP,
   PTE_WRITE,
+  TASK_SIZE_PAGES,
   VM_DONTCOPY,
   VM_HUGEPAGE,
   VM_NOHUGEPAGE,
@@ -24,15 +28,22 @@ import { type Kernel, SyscallError } from './kernel';
 import type { Mm } from './mm';
 import { PteTable } from './pagetable';
 import { splitHugePmd } from './split-pmd';
-import { insertVma, mergeVmas, removeRange, unmappedPages, vmasIn } from './vma';
+import { insertVma, mergeVmas, removeRange, unmappedPages, Vma, vmasIn } from './vma';
 import { zapRange } from './zap';
+
+/** get_unmapped_area found no gap: the simulated address space is full. */
+function noRoom(name: string): SyscallError {
+  return new SyscallError(`ENOMEM: no room for ${name} in the ${formatSize(TASK_SIZE_PAGES * 2 ** PAGE_SHIFT)} simulated address space`);
+}
 
 export function mmap(mm: Mm, name: string, pages: number, prot: number): void {
   if (mm.mappings.has(name)) throw new SyscallError(`EEXIST: ${mm.name} already has a mapping named ${name}`);
   if (pages <= 0) throw new SyscallError('EINVAL: length 0');
   let start = mm.nextVpn;
-  if (pages >= PMD_NR) start = Math.ceil(start / PMD_NR) * PMD_NR; // THP-aligned like thp_get_unmapped_area
-  insertVma(mm.vmas, { start, end: start + pages, prot, flags: VM_SOFTDIRTY, name, base: start });
+  if (pages >= PMD_NR) start = alignUp(start, PMD_NR); // THP-aligned like thp_get_unmapped_area
+  if (pages > TASK_SIZE_PAGES - start) throw noRoom(name);
+  pages |= 0; // a small integer from here on (it came from a division)
+  insertVma(mm.vmas, new Vma(start, start + pages, prot, VM_SOFTDIRTY, name, start));
   mm.mappings.set(name, { start, pages });
   mm.nextVpn = start + pages + 1; // a one-page gap keeps mappings apart
 }
@@ -40,7 +51,7 @@ export function mmap(mm: Mm, name: string, pages: number, prot: number): void {
 /** vma_adjust_trans_huge: a huge PMD straddling a new VMA boundary is split. */
 export function splitPmdAt(k: Kernel, mm: Mm, vpn: number, why: string): void {
   if (vpn % PMD_NR === 0) return;
-  const idx = Math.floor(vpn / PMD_NR);
+  const idx = vpn >>> 9;
   if (mm.pt.kind(idx) === PMD_HUGE) splitHugePmd(k, mm, idx, why);
 }
 
@@ -136,9 +147,10 @@ export function mremap(k: Kernel, mm: Mm, s: number, e: number, newName: string,
   if (mm.mappings.has(newName)) throw new SyscallError(`EEXIST: ${mm.name} already has a mapping named ${newName}`);
   const pt = mm.pt;
   const pages = e - s;
-  const dest = Math.ceil(mm.nextVpn / PMD_NR) * PMD_NR + 1;
+  const dest = alignUp(mm.nextVpn, PMD_NR) + 1;
+  if (pages > TASK_SIZE_PAGES - dest) throw noRoom(newName);
   for (let idx = s >>> 9; idx * PMD_NR < e; idx++) if (pt.kind(idx) === PMD_HUGE) splitHugePmd(k, mm, idx, 'mremap to an unaligned address');
-  const moved = vmasIn(mm.vmas, s, e).map((v) => ({ ...v, start: v.start - s + dest, end: v.end - s + dest, name: newName, base: dest, nameIdx: undefined }));
+  const moved = vmasIn(mm.vmas, s, e).map((v) => new Vma(v.start - s + dest, v.end - s + dest, v.prot, v.flags, newName, dest));
   for (let j = 0; j < pages; j++) {
     const from = s + j;
     const fi = from >>> 9;

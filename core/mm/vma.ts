@@ -2,16 +2,27 @@
 // Splitting at a boundary and merging equal neighbours model vma_modify /
 // vma_merge closely enough for the operations of the scenario language.
 
-export interface Vma {
-  start: number; // vpn
-  end: number; // vpn, exclusive
-  prot: number; // PROT_*
-  flags: number; // VM_*
-  /** The scenario's mapping name and the vpn of its page 0 (page index = vpn - base). */
-  name: string;
-  base: number;
-  /** Interned trace string of `name` (cached by the trace recorder). */
-  nameIdx?: number;
+// A class, not object literals: every VMA has one V8 hidden class, so the
+// fault path's reads of it stay monomorphic.
+export class Vma {
+  /** Interned trace string of `name` (cached by the trace recorder), -1 = not yet. */
+  nameIdx = -1;
+  constructor(
+    public start: number, // vpn
+    public end: number, // vpn, exclusive
+    public prot: number, // PROT_*
+    public flags: number, // VM_*
+    /** The scenario's mapping name and the vpn of its page 0 (page index = vpn - base). */
+    public name: string,
+    public base: number,
+  ) {}
+
+  /** A copy of this VMA covering [start, end) (vma split, dup_mmap). */
+  slice(start = this.start, end = this.end): Vma {
+    const v = new Vma(start, end, this.prot, this.flags, this.name, this.base);
+    v.nameIdx = this.nameIdx;
+    return v;
+  }
 }
 
 export function findVma(vmas: Vma[], vpn: number): Vma | undefined {
@@ -32,7 +43,7 @@ export function splitAt(vmas: Vma[], vpn: number): void {
   const i = vmas.findIndex((v) => v.start < vpn && vpn < v.end);
   if (i < 0) return;
   const v = vmas[i];
-  vmas.splice(i + 1, 0, { ...v, start: vpn });
+  vmas.splice(i + 1, 0, v.slice(vpn));
   v.end = vpn;
 }
 

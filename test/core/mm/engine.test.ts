@@ -43,6 +43,32 @@ expect P0 A[1].data == 3`,
     expect(errs).toHaveLength(6);
   });
 
+  it('mmap and mremap fail with ENOMEM once the 4 TiB address space is full, and the run goes on', () => {
+    const r = run(
+      `P0: mmap A 1024G
+P0: mmap B 1024G
+P0: mmap C 1024G
+P0: mmap D 1024G
+P0: mmap D 1022G
+P0: mmap E 1G
+P0: mremap E F
+P0: write E[0] 7
+expect P0 E[0].data == 7`,
+      'v6.15',
+    );
+    expect(r.steps.map((s) => s.error)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      'mmap: ENOMEM: no room for D in the 4096G simulated address space',
+      undefined,
+      undefined,
+      'mremap: ENOMEM: no room for F in the 4096G simulated address space',
+      undefined,
+    ]);
+    expect(r.passed).toBe(true);
+  });
+
   it('an unknown policy is a failed run, not an exception', () => {
     const r = runScenario(scenario('P0: mmap A 4K'), 'v9.99' as PolicyId);
     expect(r.passed).toBe(false);
