@@ -110,6 +110,6 @@ function collapseOne(k: Kernel, mm: Mm, base: number): string | null {
   k.stat.thp_collapse_alloc++;
   k.touch(npfn);
   k.trace.event(EV.collapse, k.step, mm.index, k.vmaName(vma), base - vma.base, base, npfn, PMD_ORDER,
-    `${present} pages copied into a new PMD-mapped THP (collapse_huge_page, RMAP_EXCLUSIVE)`);
+    k.trace.intern(`${present} pages copied into a new PMD-mapped THP (collapse_huge_page, RMAP_EXCLUSIVE)`));
   return null;
 }

@@ -31,10 +31,22 @@ import type { Mm } from './mm';
 import { PteTable } from './pagetable';
 import { verdictReason, verdictRule } from './policies/types';
 import { addPmd, addPtes, allocAnonFolio, putFolio, removePtes } from './rmap';
+import { defineRule } from './rules';
 import { splitHugePmd } from './split-pmd';
 import { addToSwapcache, folioFreeSwap } from './swapcache';
 import { EV, REASON } from './trace';
 import type { Vma } from './vma';
+
+const RULE_HUGE_ZERO_READ = defineRule('do_huge_pmd_anonymous_page (v6.7 to v6.15): read fault maps the huge zeropage');
+const RULE_HUGE_ANON = defineRule('do_huge_pmd_anonymous_page (v6.7 to v6.15)');
+const RULE_HUGE_ZERO_WP = defineRule('do_huge_zero_wp_pmd (newer kernels, kernel-semantics 2.3)');
+const RULE_ZERO_READ = defineRule('do_anonymous_page (v6.7 to v6.15): read fault maps the shared zeropage');
+const RULE_HUGE_WP = defineRule('do_huge_pmd_wp_page (v6.7..v6.15)');
+const RULE_ZERO_COPY = defineRule('do_wp_page -> wp_page_copy from the zeropage (v6.7 to v6.15)');
+const RULE_PAE = defineRule('do_wp_page: PageAnonExclusive (v5.19+)');
+const RULE_SWAPIN = defineRule('do_swap_page (v6.7 to v6.15)');
+const RULE_ANON_MTHP = defineRule('do_anonymous_page + alloc_anon_folio (v6.8+ mTHP)');
+const RULE_ANON = defineRule('do_anonymous_page (v6.7 to v6.15)');
 
 export const FAULT_READ = 0;
 export const FAULT_WRITE = 1;
@@ -129,7 +141,7 @@ function doHugePmdAnonymousPage(k: Kernel, mm: Mm, vma: Vma, vpn: number, pmdIdx
     pt.pmdKind[pmdIdx] = PMD_HUGE;
     pt.pmdPfn[pmdIdx] = HUGE_ZERO_PFN;
     pt.pmdFlags[pmdIdx] = PTE_PRESENT;
-    record(k, mm, vma, vpn, HUGE_ZERO_PFN, PMD_ORDER, T_ANON, L_PMD, D_ALLOC, REASON.MAP_ZEROPAGE, k.rule('do_huge_pmd_anonymous_page (v6.7 to v6.15): read fault maps the huge zeropage'));
+    record(k, mm, vma, vpn, HUGE_ZERO_PFN, PMD_ORDER, T_ANON, L_PMD, D_ALLOC, REASON.MAP_ZEROPAGE, k.rule(RULE_HUGE_ZERO_READ));
     return HUGE_ZERO_PFN + (vpn & 511);
   }
   const f = allocAnonFolio(k, PMD_ORDER);
@@ -148,9 +160,9 @@ function doHugePmdAnonymousPage(k: Kernel, mm: Mm, vma: Vma, vpn: number, pmdIdx
   pt.pmdFlags[pmdIdx] = PTE_PRESENT | PTE_DIRTY | PTE_SOFT_DIRTY | (vma.prot === PROT_RW ? PTE_WRITE : 0);
   mm.rss += PMD_NR;
   k.touch(pfn);
-  k.trace.event(EV['folio-alloc'], k.step, mm.index, k.vmaName(vma), vpn - vma.base, vpn, pfn, PMD_ORDER, null);
+  k.trace.event(EV['folio-alloc'], k.step, mm.index, k.vmaName(vma), vpn - vma.base, vpn, pfn, PMD_ORDER, -1);
   ev.clear();
-  record(k, mm, vma, vpn, pfn, PMD_ORDER, T_ANON, L_PMD, D_ALLOC, REASON.ALLOC_THP, k.rule('do_huge_pmd_anonymous_page (v6.7 to v6.15)'));
+  record(k, mm, vma, vpn, pfn, PMD_ORDER, T_ANON, L_PMD, D_ALLOC, REASON.ALLOC_THP, k.rule(RULE_HUGE_ANON));
   return pfn + (vpn & 511);
 }
 
@@ -171,9 +183,9 @@ function doHugeZeroWpPmd(k: Kernel, mm: Mm, vma: Vma, vpn: number, pmdIdx: numbe
   pt.pmdFlags[pmdIdx] = PTE_PRESENT | PTE_DIRTY | PTE_SOFT_DIRTY | PTE_WRITE;
   mm.rss += PMD_NR;
   k.touch(pfn);
-  k.trace.event(EV['folio-alloc'], k.step, mm.index, k.vmaName(vma), vpn - vma.base, vpn, pfn, PMD_ORDER, null);
+  k.trace.event(EV['folio-alloc'], k.step, mm.index, k.vmaName(vma), vpn - vma.base, vpn, pfn, PMD_ORDER, -1);
   k.ev.clear();
-  record(k, mm, vma, vpn, pfn, PMD_ORDER, T_WP, L_PMD, D_ALLOC, REASON.ALLOC_THP, k.rule('do_huge_zero_wp_pmd (newer kernels, kernel-semantics 2.3)'));
+  record(k, mm, vma, vpn, pfn, PMD_ORDER, T_WP, L_PMD, D_ALLOC, REASON.ALLOC_THP, k.rule(RULE_HUGE_ZERO_WP));
   return pfn + (vpn & 511);
 }
 
@@ -183,7 +195,7 @@ function doAnonymousPage(k: Kernel, mm: Mm, vma: Vma, vpn: number, t: PteTable, 
   if (kind === FAULT_READ) {
     t.pfn[i] = ZERO_PFN;
     t.flags[i] = PTE_PRESENT;
-    record(k, mm, vma, vpn, ZERO_PFN, 0, T_ANON, L_PTE, D_ALLOC, REASON.MAP_ZEROPAGE, k.rule('do_anonymous_page (v6.7 to v6.15): read fault maps the shared zeropage'));
+    record(k, mm, vma, vpn, ZERO_PFN, 0, T_ANON, L_PTE, D_ALLOC, REASON.MAP_ZEROPAGE, k.rule(RULE_ZERO_READ));
     return ZERO_PFN;
   }
   if (kind === FAULT_UNSHARE) {
@@ -222,10 +234,10 @@ function doAnonymousPage(k: Kernel, mm: Mm, vma: Vma, vpn: number, t: PteTable, 
   addPtes(k, f, pfn, nr, mm.mmId, true, true);
   mm.rss += nr;
   k.touch(pfn);
-  k.trace.event(EV['folio-alloc'], k.step, mm.index, k.vmaName(vma), s - vma.base, s, pfn, order, null);
+  k.trace.event(EV['folio-alloc'], k.step, mm.index, k.vmaName(vma), s - vma.base, s, pfn, order, -1);
   k.ev.clear();
   const reason = order > 0 ? REASON.ALLOC_MTHP : fellBack ? REASON.ALLOC_FALLBACK_ORDER0 : REASON.ALLOC_NEW_FOLIO;
-  record(k, mm, vma, vpn, pfn + (vpn - s), order, T_ANON, L_PTE, D_ALLOC, reason, k.rule(order > 0 ? 'do_anonymous_page + alloc_anon_folio (v6.8+ mTHP)' : 'do_anonymous_page (v6.7 to v6.15)'));
+  record(k, mm, vma, vpn, pfn + (vpn - s), order, T_ANON, L_PTE, D_ALLOC, reason, k.rule(order > 0 ? RULE_ANON_MTHP : RULE_ANON));
   return pfn + (vpn - s);
 }
 
@@ -240,7 +252,7 @@ function doHugePmdWpPage(k: Kernel, mm: Mm, vma: Vma, vpn: number, pmdIdx: numbe
   const f = m.frFolio[head];
   const unshare = kind === FAULT_UNSHARE;
   const type = unshare ? T_UNSHARE : T_WP;
-  const rule = k.rule('do_huge_pmd_wp_page (v6.7..v6.15)');
+  const rule = k.rule(RULE_HUGE_WP);
   const ev = k.ev.clear();
   const pae = (m.frFlags[head] & FR_ANON_EXCLUSIVE) !== 0;
   ev.folio(m.fRef[f], m.fMap[f], m.fEntire[f], PMD_NR).pins(m.fPin[f]).page(m.frMapcount[head] + m.fEntire[f], pae);
@@ -278,7 +290,7 @@ function doWpPage(k: Kernel, mm: Mm, vma: Vma, vpn: number, t: PteTable, unshare
   if (isZeroPfn(pfn)) {
     // wp_page_copy from the shared zeropage: a new zeroed order-0 page.
     const nf = wpPageCopy(k, mm, vma, vpn, t, -1, unshare);
-    record(k, mm, vma, vpn, nf, 0, type, L_PTE, D_ALLOC, REASON.ALLOC_ZEROPAGE_COPY, k.rule('do_wp_page -> wp_page_copy from the zeropage (v6.7 to v6.15)'));
+    record(k, mm, vma, vpn, nf, 0, type, L_PTE, D_ALLOC, REASON.ALLOC_ZEROPAGE_COPY, k.rule(RULE_ZERO_COPY));
     return nf;
   }
   const f = m.frFolio[pfn];
@@ -286,7 +298,7 @@ function doWpPage(k: Kernel, mm: Mm, vma: Vma, vpn: number, t: PteTable, unshare
   let v: number;
   if (m.frFlags[pfn] & FR_ANON_EXCLUSIVE) {
     ev.folio(m.fRef[f], m.fMap[f], m.fEntire[f], 1 << m.fOrder[f]).page(m.frMapcount[pfn], true);
-    v = REASON.REUSE_ANON_EXCLUSIVE | (k.rule('do_wp_page: PageAnonExclusive (v5.19+)') << 8);
+    v = REASON.REUSE_ANON_EXCLUSIVE | (k.rule(RULE_PAE) << 8);
   } else {
     v = k.policy.wpCanReuse(k, f, mm.mmId, ev);
     ev.page(m.frMapcount[pfn] + m.fEntire[f], false);
@@ -340,7 +352,7 @@ function wpPageCopy(k: Kernel, mm: Mm, vma: Vma, vpn: number, t: PteTable, oldF:
   t.flags[i] = unshare
     ? PTE_PRESENT | (oldFlags & PTE_SOFT_DIRTY)
     : PTE_PRESENT | PTE_DIRTY | PTE_SOFT_DIRTY | (vma.prot === PROT_RW ? PTE_WRITE : 0);
-  k.trace.event(EV['folio-alloc'], k.step, mm.index, k.vmaName(vma), vpn - vma.base, vpn, npfn, 0, null);
+  k.trace.event(EV['folio-alloc'], k.step, mm.index, k.vmaName(vma), vpn - vma.base, vpn, npfn, 0, -1);
   k.touch(npfn);
   if (oldF >= 0) {
     removePtes(k, oldF, oldPfn, 1, mm.mmId);
@@ -396,6 +408,6 @@ function doSwapPage(k: Kernel, mm: Mm, vma: Vma, vpn: number, t: PteTable, kind:
   k.touch(pfn);
   const ev = k.ev.clear();
   ev.folio(m.fRef[f], m.fMap[f], m.fEntire[f], 1 << m.fOrder[f]).inSwapcache((m.fFlags[f] & F_SWAPCACHE) !== 0).page(m.frMapcount[pfn], exclusive);
-  record(k, mm, vma, vpn, pfn, m.fOrder[f], T_SWAPIN, L_PTE, decision, exclusive ? REASON.REUSE_SWAP_EXCLUSIVE : REASON.SWAPIN_SHARED, k.rule('do_swap_page (v6.7 to v6.15)'));
+  record(k, mm, vma, vpn, pfn, m.fOrder[f], T_SWAPIN, L_PTE, decision, exclusive ? REASON.REUSE_SWAP_EXCLUSIVE : REASON.SWAPIN_SHARED, k.rule(RULE_SWAPIN));
   return pfn;
 }

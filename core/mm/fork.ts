@@ -198,5 +198,5 @@ function copyPresentPage(k: Kernel, child: Mm, vma: Vma, pfn: number, ct: PteTab
   child.rss++;
   k.stat.fork_copies++;
   k.trace.event(EV['fork-copy'], k.step, child.index, k.vmaName(vma), base + i - vma.base, base + i, npfn, 0,
-    'copy_present_page: the child gets its own copy of a maybe-pinned PageAnonExclusive page (folio_try_dup_anon_rmap: -EBUSY)');
+    k.trace.intern('copy_present_page: the child gets its own copy of a maybe-pinned PageAnonExclusive page (folio_try_dup_anon_rmap: -EBUSY)'));
 }

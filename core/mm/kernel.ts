@@ -8,6 +8,7 @@ import { F_POLICY_REUSED, FIRST_PFN } from './constants';
 import type { Mm } from './mm';
 import type { Vma } from './vma';
 import { PhysMem } from './physmem';
+import { type RuleId, ruleCount, ruleText } from './rules';
 import type { Policy } from './policies/types';
 import { SwapSpace } from './swap';
 import { EV, EvidenceScratch, Trace } from './trace';
@@ -99,7 +100,8 @@ export class Kernel {
   writeSeq = 0;
   readonly startedAt = Date.now();
   readonly processNames: string[] = [];
-  readonly rules = new Map<string, number>();
+  /** Trace string index of each rule cited so far, by RuleId; -1 = not yet. */
+  private ruleIdx = new Int32Array(0);
 
   constructor(
     readonly policy: Policy,
@@ -115,13 +117,15 @@ export class Kernel {
     policy.growFolios(this.mem.folioCapacity);
   }
 
-  rule(s: string): number {
-    let i = this.rules.get(s);
-    if (i === undefined) {
-      i = this.trace.intern(s);
-      this.rules.set(s, i);
+  /** The trace's string index of rule `id`, interned on first use. */
+  rule(id: RuleId): number {
+    const idx = this.ruleIdx;
+    if (id < idx.length && idx[id] >= 0) return idx[id];
+    if (id >= idx.length) {
+      this.ruleIdx = new Int32Array(ruleCount()).fill(-1);
+      this.ruleIdx.set(idx);
     }
-    return i;
+    return (this.ruleIdx[id] = this.trace.intern(ruleText(id)));
   }
 
   /** Did a policy's reuse decision set PageAnonExclusive in folio `f` (blame for a broken invariant)? */
@@ -168,7 +172,7 @@ export class Kernel {
   }
 
   note(kind: keyof typeof EV, mm: Mm | null, msg: string, mapping?: string, page = -1, vpn = -1, pfn = -1, order = -1): number {
-    return this.trace.event(EV[kind], this.step, mm ? mm.index : -1, mapping === undefined ? -1 : this.mapIdx(mapping), page, vpn, pfn, order, msg);
+    return this.trace.event(EV[kind], this.step, mm ? mm.index : -1, mapping === undefined ? -1 : this.mapIdx(mapping), page, vpn, pfn, order, this.trace.intern(msg));
   }
 
   violation(kind: ViolationKind, mm: Mm, mapping: string | undefined, page: number, vpn: number, expected: number, actual: number, why: string): void {

@@ -61,18 +61,27 @@ export function rmapClass(order: number): RmapClass {
 const TWO32 = 2 ** 32;
 const TWO16 = 2 ** 16;
 
-// Result registers of mulU64 (module-level so that a product allocates nothing).
-let prodLo = 0;
-let prodHi = 0;
+// Result limbs of mulU64. A typed array, not two module-level numbers: a number
+// past 2^31 stored in a variable is boxed as a new heap number on every store,
+// which made each rmapid (un)map allocate.
+const prod = new Uint32Array(2);
 
 /**
- * (hi * 2^32 + lo) * d modulo 2^64 into prodLo/prodHi, for a safe integer d >= 0.
- * The low limb times d's low 32 bits is split at 16 bits so every partial
- * product stays below 2^53; the high limb only needs its product mod 2^32.
- * Reductions use `>>> 0` / `& 0xffff` (exact modulo 2^32 / 2^16 for integers),
- * not `%`, which is a floating-point remainder on values past 2^31.
+ * (hi * 2^32 + lo) * d modulo 2^64 into prod[0] (lo) / prod[1] (hi), for a safe
+ * integer d >= 0. Stores into the Uint32Array reduce modulo 2^32 exactly (for
+ * integers, negative ones included), so only the carry out of the low limb
+ * needs care: below 2^21, lo * d < 2^53 is exact; above, the low limb times
+ * d's low 32 bits is split at 16 bits so every partial product stays below 2^53.
  */
 function mulU64(lo: number, hi: number, d: number): void {
+  if (d < 0x200000) {
+    // The common case: d is a page count or a mapcount.
+    const p = lo * d;
+    const pLo = p >>> 0;
+    prod[0] = pLo;
+    prod[1] = (p - pLo) / TWO32 + Math.imul(d, hi);
+    return;
+  }
   const dl = d >>> 0;
   const dh = (d - dl) / TWO32;
   const a = dl * (lo & 0xffff);
@@ -80,8 +89,8 @@ function mulU64(lo: number, hi: number, d: number): void {
   const bl = b & 0xffff;
   const s = a + bl * TWO16;
   const sLo = s >>> 0;
-  prodLo = sLo;
-  prodHi = ((s - sLo) / TWO32 + (b - bl) / TWO16 + Math.imul(dl, hi) + Math.imul(dh, lo)) >>> 0;
+  prod[0] = sLo;
+  prod[1] = (s - sLo) / TWO32 + (b - bl) / TWO16 + Math.imul(dl, hi) + Math.imul(dh, lo);
 }
 
 const u64 = (lo: number, hi: number): bigint => (BigInt(hi) << 32n) | BigInt(lo);
@@ -99,8 +108,8 @@ function calcRmapSubidInto(n: number, chunk: number, out: Uint32Array, o: number
       hi = (hi + powHi + (l >= TWO32 ? 1 : 0)) >>> 0;
     }
     mulU64(powLo, powHi, n + 1);
-    powLo = prodLo;
-    powHi = prodHi;
+    powLo = prod[0];
+    powHi = prod[1];
   }
   out[o] = lo;
   out[o + 1] = hi;
@@ -222,8 +231,8 @@ export class RmapValues {
     // count >= 0: a first map never has a negative count.
     for (let j = 0; j < sub.length; j += 2) {
       mulU64(sub[j], sub[j + 1], count);
-      w[base + j] = prodLo;
-      w[base + j + 1] = prodHi;
+      w[base + j] = prod[0];
+      w[base + j + 1] = prod[1];
     }
   }
 
@@ -240,13 +249,13 @@ export class RmapValues {
       mulU64(sub[j], sub[j + 1], d);
       const i = base + j;
       if (delta >= 0) {
-        const lo = w[i] + prodLo;
+        const lo = w[i] + prod[0];
         w[i] = lo;
-        w[i + 1] = w[i + 1] + prodHi + (lo >= TWO32 ? 1 : 0);
+        w[i + 1] = w[i + 1] + prod[1] + (lo >= TWO32 ? 1 : 0);
       } else {
-        const lo = w[i] - prodLo;
+        const lo = w[i] - prod[0];
         w[i] = lo;
-        w[i + 1] = w[i + 1] - prodHi - (lo < 0 ? 1 : 0);
+        w[i + 1] = w[i + 1] - prod[1] - (lo < 0 ? 1 : 0);
       }
     }
   }
@@ -280,7 +289,7 @@ export class RmapValues {
     const base = folio * SLOT_WORDS;
     for (let j = 0; j < sub.length; j += 2) {
       mulU64(sub[j], sub[j + 1], mapcount);
-      if (w[base + j] !== prodLo || w[base + j + 1] !== prodHi) return false;
+      if (w[base + j] !== prod[0] || w[base + j + 1] !== prod[1]) return false;
     }
     return true;
   }

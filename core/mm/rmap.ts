@@ -113,7 +113,7 @@ export function putFolio(k: Kernel, f: number, n: number): void {
   if (r < 0) k.invariant('refcount >= 0', `folio at pfn ${m.fPfn[f]} dropped below zero references`, false);
   const pfn = m.fPfn[f];
   const order = m.fOrder[f];
-  k.trace.event(EV['folio-free'], k.step, -1, -1, -1, -1, pfn, order, null);
+  k.trace.event(EV['folio-free'], k.step, -1, -1, -1, -1, pfn, order, -1);
   if (order > 0) k.policy.folioReset(f);
   m.freeFolio(f);
 }

@@ -38,6 +38,7 @@ export const EVENT_KINDS: readonly EventKind[] = [
   'policy-note',
 ];
 export const EV: { [K in EventKind]: number } = Object.fromEntries(EVENT_KINDS.map((k, i) => [k, i])) as never;
+const EV_FAULT = 0; // EV.fault, EVENT_KINDS[0]
 export const FAULT_TYPES: readonly FaultType[] = ['anon', 'wp', 'unshare', 'swapin'];
 export const FAULT_LEVELS: readonly FaultLevel[] = ['pte', 'pmd'];
 export const DECISIONS: readonly FaultDecision[] = ['alloc', 'reuse', 'copy', 'split-fallback'];
@@ -194,33 +195,39 @@ export class Trace {
     return i;
   }
 
-  /** A non-fault event. `map` is an interned mapping name or -1; `msg` is built only for rare events. */
-  event(kind: number, step: number, proc: number, map: number, page: number, vpn: number, pfn: number, order: number, msg: string | null): number {
+  /**
+   * A non-fault event. `map` is an interned mapping name or -1, `msg` an
+   * interned sentence or -1. Kept small so that V8 inlines it into the fault
+   * paths (the chunk allocation is a call of its own).
+   */
+  event(kind: number, step: number, proc: number, map: number, page: number, vpn: number, pfn: number, order: number, msg: number): number {
     const r = this.length++;
-    if ((r & (CHUNK - 1)) === 0) {
-      this.rows = new Int32Array(CHUNK * BASE);
-      this.rowChunks.push(this.rows);
-    }
-    let o = (r & (CHUNK - 1)) * BASE;
+    if ((r & (CHUNK - 1)) === 0) this.newRowChunk();
     const w = this.rows;
-    w[o++] = kind | ((order < 0 ? 255 : order) << 8);
-    w[o++] = step;
-    w[o++] = proc;
-    w[o++] = map;
-    w[o++] = page;
-    w[o++] = vpn;
-    w[o++] = pfn;
-    w[o++] = msg === null ? -1 : this.intern(msg);
-    w[o++] = -1;
-    w[o] = -1;
+    const o = (r & (CHUNK - 1)) * BASE;
+    w[o + B_W0] = kind | ((order & 255) << 8); // order -1 (none) is stored as 255
+    w[o + B_STEP] = step;
+    w[o + B_PROC] = proc;
+    w[o + B_MAP] = map;
+    w[o + B_PAGE] = page;
+    w[o + B_VPN] = vpn;
+    w[o + B_PFN] = pfn;
+    w[o + B_MSG] = msg;
+    w[o + B_RULE] = -1;
+    w[o + B_EV] = -1;
     return r;
+  }
+
+  private newRowChunk(): void {
+    this.rows = new Int32Array(CHUNK * BASE);
+    this.rowChunks.push(this.rows);
   }
 
   fault(
     step: number, proc: number, map: number, page: number, vpn: number, pfn: number, order: number,
     type: number, level: number, decision: number, reason: number, rule: number, ev: EvidenceScratch,
   ): void {
-    const r = this.event(EV.fault, step, proc, map, page, vpn, pfn, order, null);
+    const r = this.event(EV_FAULT, step, proc, map, page, vpn, pfn, order, -1);
     const w = this.rows;
     const o = (r & (CHUNK - 1)) * BASE;
     const bits = (ev.pae ? 1 : 0) | (ev.swapcache ? 2 : 0) | (ev.shared ? 4 : 0);

@@ -27,7 +27,7 @@ export function buildTrace(processes: string[], faults: FaultSpec[], messages: {
   const t = new Trace(processes);
   const a = t.intern('A');
   const ev = new EvidenceScratch();
-  for (const m of messages) t.event(EV[m.kind], m.step, 0, a, 0, BASE_VPN, 4096, 9, m.message);
+  for (const m of messages) t.event(EV[m.kind], m.step, 0, a, 0, BASE_VPN, 4096, 9, t.intern(m.message));
   for (const f of faults) {
     t.fault(
       f.step, processes.indexOf(f.process), a, f.page, BASE_VPN + f.page, 2048 + f.page, f.level === 'pmd' ? 9 : 0,

@@ -6,9 +6,12 @@
 import { F_SWAPCACHE } from '../constants';
 import type { Kernel } from '../kernel';
 import { folioFreeSwap } from '../swapcache';
+import { defineRule } from '../rules';
 import { REASON, type EvidenceScratch } from '../trace';
 import { folioEvidence } from './legacy';
 import { verdict, type Policy, type WpVerdict } from './types';
+
+const RULE_IDEAL = defineRule('ideal: reuse exactly when no other mm maps the folio and every reference is a mapping');
 
 export class PolicyIdeal implements Policy {
   readonly id = 'ideal' as const;
@@ -45,7 +48,7 @@ export class PolicyIdeal implements Policy {
 
   wpCanReuse(k: Kernel, f: number, mmId: number, ev: EvidenceScratch): WpVerdict {
     const m = k.mem;
-    const rule = k.rule('ideal: reuse exactly when no other mm maps the folio and every reference is a mapping');
+    const rule = k.rule(RULE_IDEAL);
     folioEvidence(k, f, ev);
     if (m.fFlags[f] & F_SWAPCACHE) folioFreeSwap(k, f);
     if (m.fOrder[f] === 0) {

@@ -7,9 +7,14 @@
 import { Ida } from '../ida';
 import type { Kernel } from '../kernel';
 import { RMAP_ID_MAX, RmapValues, rmapSeqHasWriters } from '../rmap-id';
+import { defineRule } from '../rules';
 import { REASON, type EvidenceScratch } from '../trace';
 import { folioEvidence, smallFolioRule } from './legacy';
 import { verdict, type Policy, type WpVerdict } from './types';
+
+const RULE_SMALL = defineRule('wp_can_reuse_anon_folio (v6.7-rc1): small folio, reuse at refcount 1');
+const RULE_RMAP_ID = defineRule('wp_can_reuse_anon_folio + CONFIG_RMAP_ID (WIP patch 10/20, Nov 2023)');
+const RULE_DEBUG_VM = defineRule('wp_can_reuse_anon_folio CONFIG_DEBUG_VM check: page_mapcount > 1 (WIP patch 10/20)');
 
 export class PolicyRmapId implements Policy {
   readonly id = 'rmapid' as const;
@@ -63,8 +68,8 @@ export class PolicyRmapId implements Policy {
   wpCanReuse(k: Kernel, f: number, mmId: number, ev: EvidenceScratch): WpVerdict {
     const m = k.mem;
     const order = m.fOrder[f];
-    if (order === 0) return smallFolioRule(k, f, ev, k.rule('wp_can_reuse_anon_folio (v6.7-rc1): small folio, reuse at refcount 1'));
-    const rule = k.rule('wp_can_reuse_anon_folio + CONFIG_RMAP_ID (WIP patch 10/20, Nov 2023)');
+    if (order === 0) return smallFolioRule(k, f, ev, k.rule(RULE_SMALL));
+    const rule = k.rule(RULE_RMAP_ID);
     folioEvidence(k, f, ev);
     const start = this.vals.seq(f);
     if (f !== this.memoF || start !== this.memoSeq || ev !== this.memoEv) {
@@ -92,7 +97,7 @@ export class PolicyRmapId implements Policy {
       // CONFIG_DEBUG_VM-only checks of the patch: a page mapped twice refuses reuse.
       const pfn = m.fPfn[f];
       for (let i = 0; i < 1 << order; i++) {
-        if (m.frMapcount[pfn + i] > 1) return verdict(REASON.COPY_MAPPED_BY_OTHER_MM, k.rule('wp_can_reuse_anon_folio CONFIG_DEBUG_VM check: page_mapcount > 1 (WIP patch 10/20)'));
+        if (m.frMapcount[pfn + i] > 1) return verdict(REASON.COPY_MAPPED_BY_OTHER_MM, k.rule(RULE_DEBUG_VM));
       }
     }
     return verdict(REASON.REUSE_ALL_MAPPINGS_OURS, rule);

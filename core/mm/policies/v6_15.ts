@@ -8,9 +8,13 @@ import { Ida } from '../ida';
 import type { Kernel } from '../kernel';
 import { MmOwnerSlots } from '../mm-owner';
 import { folioFreeSwap } from '../swapcache';
+import { defineRule } from '../rules';
 import { REASON, type EvidenceScratch } from '../trace';
 import { folioEvidence, smallFolioRule } from './legacy';
 import { verdict, type Policy, type WpVerdict } from './types';
+
+const RULE_SMALL = defineRule('wp_can_reuse_anon_folio (v6.15): small folio, reuse at refcount 1');
+const RULE_LARGE = defineRule('__wp_can_reuse_large_anon_folio (v6.15, commit 1da190f4d0a6)');
 
 /** mm_id_t on 64-bit: 31 bits, 0 = MM_ID_DUMMY. */
 const MM_ID_MAX = 2 ** 31 - 1;
@@ -50,8 +54,8 @@ export class PolicyV615 implements Policy {
 
   wpCanReuse(k: Kernel, f: number, _mmId: number, ev: EvidenceScratch): WpVerdict {
     const m = k.mem;
-    if (m.fOrder[f] === 0) return smallFolioRule(k, f, ev, k.rule('wp_can_reuse_anon_folio (v6.15): small folio, reuse at refcount 1'));
-    const rule = k.rule('__wp_can_reuse_large_anon_folio (v6.15, commit 1da190f4d0a6)');
+    if (m.fOrder[f] === 0) return smallFolioRule(k, f, ev, k.rule(RULE_SMALL));
+    const rule = k.rule(RULE_LARGE);
     folioEvidence(k, f, ev);
     const shared = this.slots.maybeMappedShared(f);
     const o = this.slots;

@@ -120,6 +120,28 @@ describe('RmapValues: update rules and the matching test (1.6, 1.7)', () => {
     expect(rv.matches(7, 15, 0, 0xffffff)).toBe(true);
   });
 
+  it('property: k * subid and its removal are exact modulo 2^64 for any safe k (both product paths)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 15 }),
+        fc.integer({ min: 0, max: RMAP_ID_MAX }),
+        fc.oneof(fc.integer({ min: 0, max: 2 ** 21 - 1 }), fc.integer({ min: 2 ** 21, max: Number.MAX_SAFE_INTEGER })),
+        fc.integer({ min: 1, max: 2 ** 21 + 5 }),
+        (order, id, k, d) => {
+          const rv = new RmapValues(1);
+          rv.set(0, order, k, id);
+          const want = rmapSubids(order, id).map((s) => BigInt.asUintN(64, BigInt(k) * s));
+          expect(rv.values(0, order)).toEqual(want);
+          rv.add(0, order, -d, id);
+          expect(rv.values(0, order)).toEqual(rmapSubids(order, id).map((s, j) => BigInt.asUintN(64, want[j] - BigInt(d) * s)));
+          rv.add(0, order, d, id);
+          expect(rv.matches(0, order, k, id)).toBe(true);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
   // Orders whose class fits in 64 bits (all except 6..9), one per class.
   const EXACT_ORDERS = [2, 4, 10, 11, 13];
 
