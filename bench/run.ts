@@ -83,7 +83,7 @@ function inRounds(cases: Measured[], rounds: number): number[][] {
  * times the phase (its own allocations and their GC included), and finishes the
  * run with the oracle's final checks.
  */
-function simPhase(c: BenchCase, policy: PolicyId): Measured {
+function simPhase(c: BenchCase, policy: PolicyId, minUnits = 0): Measured {
   const scenario = parse(c.source);
   const once = () => {
     const engine = new Engine(scenario, policy);
@@ -93,7 +93,16 @@ function simPhase(c: BenchCase, policy: PolicyId): Measured {
     engine.runTo(scenario.steps.length - 1);
     const ms = performance.now() - t;
     checked(engine.result());
-    return (ms * 1000) / c.units;
+    return ms;
+  };
+  // A phase of a few milliseconds is at the mercy of whatever else runs in
+  // those milliseconds (timer ticks, the tail of the GC before it): with
+  // `minUnits`, one measurement is the mean over enough phases to cover it.
+  const phases = Math.max(1, Math.ceil(minUnits / c.units));
+  const measure = () => {
+    let ms = 0;
+    for (let i = 0; i < phases; i++) ms += once();
+    return (ms * 1000) / (c.units * phases);
   };
   return {
     // The JIT needs a few hundred thousand faults through these paths before
@@ -101,7 +110,7 @@ function simPhase(c: BenchCase, policy: PolicyId): Measured {
     warmUp: () => {
       for (let i = 0, n = Math.min(5, Math.ceil(300_000 / c.units)); i < n; i++) once();
     },
-    measure: once,
+    measure,
   };
 }
 
@@ -179,34 +188,39 @@ const simRows: Row[] = [
 // Kernel figures, by the index rows refer to: reuse fault, copy fault, fork per 2 MiB (from the reuse runs), fork + exit per 4K.
 const kernelCases: Measured[] = [];
 const forkPerThp: number[] = [];
-const page7 = { reuse: '', copy: '' };
+// What the kernel's writes did, summed over every run, warm-up included (pagemap PFNs; negative = hidden).
+const seen = { reuse: { reused: 0, copied: 0 }, copy: { reused: 0, copied: 0 } };
+const count = (into: { reused: number; copied: number }, r: Record<string, number | string>) => {
+  into.reused += Number(r.reused);
+  into.copied += Number(r.copied);
+};
 if (native) {
   kernelCases.push(
     kernelCase(native, 'cow-reuse', mb1g, (r) => Number(r.us_per_fault), (r) => {
       forkPerThp.push(Number(r.fork_us) / (size1g / (2 * MB)));
-      page7.reuse = String(r.page7);
+      count(seen.reuse, r);
     }),
-    kernelCase(native, 'cow-copy', mb1g, (r) => Number(r.us_per_fault), (r) => void (page7.copy = String(r.page7))),
+    kernelCase(native, 'cow-copy', mb1g, (r) => Number(r.us_per_fault), (r) => count(seen.copy, r)),
     kernelCase(native, 'fork-pmd', mb1g, (r) => (Number(r.fork_exit_us) * 4096) / size1g),
   );
 }
-// The kernel side first, then a pause, then the simulator: interleaving the two
-// made the simulator up to 2x slower. Two suspects: the host works on for
-// seconds after the kernel side frees gigabytes (zeroing, compaction, DAMON on
-// this VM), and the engine deopt of docs/engine.md ("Performance").
-const kFig = inRounds(kernelCases, RUNS);
+// Kernel and simulator in the same rounds: each round runs the kernel cases,
+// pauses while the host finishes the work they left (it frees gigabytes:
+// zeroing, compaction), then every simulator row once. The speed of this shared
+// machine changes by up to 2x within minutes, so a ratio is only meaningful
+// when both of its sides sample the same spells. (Before the engine's warm-up
+// engines were kept alive, interleaving made the simulator 2-4x slower: each
+// engine collected took the fault path's optimised code with it; docs/engine.md.)
+const pause: Measured = { warmUp: () => settle(2000), measure: () => (settle(2000), 0) };
+const all = inRounds([...kernelCases, ...(native ? [pause] : []), ...simRows.map((r) => r.m)], RUNS);
+const kFig = all.slice(0, kernelCases.length);
+const simFig = all.slice(all.length - simRows.length);
 const kernelFig = native ? [median(kFig[0]), median(kFig[1]), median(forkPerThp.slice(-RUNS)), median(kFig[2])] : [];
 if (native) {
-  console.log(`kernel: reuse ${kernelFig[0].toFixed(3)} us/fault (page 7 ${page7.reuse}), copy ${kernelFig[1].toFixed(3)} us/fault (page 7 ${page7.copy})`);
-  settle(10_000);
+  const pages = (x: { reused: number; copied: number }) => (x.reused < 0 ? 'PFNs hidden from this user' : `${x.reused} pages reused, ${x.copied} copied`);
+  console.log(`kernel: reuse ${kernelFig[0].toFixed(3)} us/fault (${pages(seen.reuse)}), copy ${kernelFig[1].toFixed(3)} us/fault (${pages(seen.copy)})`);
 }
-// One case after the other (warm-up, then its runs). Interleaving these cases
-// in rounds made fork-pte-thp 2-4x slower than measured alone (cause not found
-// yet; docs/engine.md, "Performance"), so they are not interleaved.
-for (const row of simRows) {
-  const [xs] = inRounds([row.m], RUNS);
-  record(row.name, row.unit, xs, row.kernel === undefined ? undefined : kernelFig[row.kernel], row.note);
-}
+simRows.forEach((row, i) => record(row.name, row.unit, simFig[i], row.kernel === undefined ? undefined : kernelFig[row.kernel], row.note));
 
 // fork-16g: populate, fork, child exit: time of the whole run, and the engine
 // memory per simulated 4K page (heap + typed arrays of the live engine state,
@@ -230,13 +244,14 @@ for (const row of simRows) {
   void session; // keeps the engine reachable until `after` has been measured
 }
 
-// Growth: time per reuse fault from 64 MiB to 16 GiB, the sizes in rounds.
+// Growth: time per reuse fault from 64 MiB to 16 GiB, the sizes in rounds;
+// every measurement covers at least 262,144 faults (the 1 GiB case).
 const sizes = quick ? [64, 256, 1024] : [64, 256, 1024, 4096, 16384];
 // Largest first in each round: when a finished engine is collected, V8 drops
 // optimised code of the fault path that referred to its objects ("weak
 // objects" deopts), and a short phase right after a 16 GiB engine died ran
 // 5-20x slower while the code was optimised again (docs/engine.md).
-const growthFig = inRounds([...sizes].reverse().map((mb) => simPhase(cowCase(mb * MB, 'v6.15', false), 'v6.15')), RUNS).reverse();
+const growthFig = inRounds([...sizes].reverse().map((mb) => simPhase(cowCase(mb * MB, 'v6.15', false), 'v6.15', 262_144)), RUNS).reverse();
 const growth = sizes.map((mb, i) => ({ mb, usPerFault: median(growthFig[i]) }));
 record('growth: reuse us/fault 64M..16G max/min', 'ratio', [Math.max(...growth.map((g) => g.usPerFault)) / Math.min(...growth.map((g) => g.usPerFault))]);
 
@@ -314,6 +329,6 @@ const machine = {
 mkdirSync(join(root, 'bench'), { recursive: true });
 writeFileSync(
   join(root, 'bench/results.json'),
-  JSON.stringify({ date: new Date().toISOString(), machine, runs: RUNS, quick, cases: entries, growth, processes: procs }, null, 2) + '\n',
+  JSON.stringify({ date: new Date().toISOString(), machine, runs: RUNS, quick, cases: entries, growth, processes: procs, kernelPages: native ? seen : undefined }, null, 2) + '\n',
 );
 console.log('\nwritten bench/results.json');

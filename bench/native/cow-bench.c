@@ -5,7 +5,7 @@
 //   cow-copy  SIZE_MB : same with the child alive (every write copies)
 //   fork-pmd  SIZE_MB : PMD-mapped THP populated, fork, child exits
 // Prints one JSON object per run on stdout. Reads /proc/self/pagemap (when
-// permitted) to confirm that pages were reused (same PFN) or copied.
+// permitted) to count the pages the writes reused (same PFN) and copied.
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -38,13 +38,13 @@ static char *map_thp(size_t size) {
   return mem;
 }
 
-// PFN of the page at addr, or 0 when pagemap does not tell (no privilege).
-static uint64_t pfn_of(int fd, void *addr) {
-  uint64_t e;
-  off_t off = ((uintptr_t)addr / PAGE) * sizeof e;
-  if (fd < 0 || pread(fd, &e, sizeof e, off) != sizeof e) return 0;
-  if (!(e & (1ULL << 63))) return 0;
-  return e & ((1ULL << 55) - 1);
+// PFNs of the n pages from addr into out (0 where pagemap does not tell: not
+// present, or no privilege to see PFNs); returns 0 when pagemap can't be read.
+static int pfns_of(int fd, char *addr, size_t n, uint64_t *out) {
+  off_t off = ((uintptr_t)addr / PAGE) * sizeof *out;
+  if (fd < 0 || pread(fd, out, n * sizeof *out, off) != (ssize_t)(n * sizeof *out)) return 0;
+  for (size_t i = 0; i < n; i++) out[i] = (out[i] & (1ULL << 63)) ? out[i] & ((1ULL << 55) - 1) : 0;
+  return 1;
 }
 
 // PMD-mapped THPs of the whole process (smaps_rollup AnonHugePages / 2M).
@@ -68,7 +68,9 @@ static void cow(size_t size, int child_alive) {
     mprotect(mem + off + PAGE, PAGE, PROT_READ | PROT_WRITE);
   }
   int fd = open("/proc/self/pagemap", O_RDONLY);
-  uint64_t pfn_before = pfn_of(fd, mem + 7 * PAGE);
+  size_t faults = size / PAGE;
+  uint64_t *before = calloc(faults, sizeof *before), *after = calloc(faults, sizeof *after);
+  int seen = before && after && pfns_of(fd, mem, faults, before);
 
   int go[2];
   if (pipe(go)) exit(1);
@@ -88,18 +90,27 @@ static void cow(size_t size, int child_alive) {
   for (size_t off = 0; off < size; off += PAGE) mem[off] = 2;
   double t_write = now_us() - t1;
 
-  uint64_t pfn_after = pfn_of(fd, mem + 7 * PAGE);
+  // What the writes did, page by page: same PFN = reused, new PFN = copied
+  // (-1 each when the PFNs are hidden from this process).
+  long reused = -1, copied = -1;
+  if (seen && pfns_of(fd, mem, faults, after) && before[0] != 0) {
+    reused = copied = 0;
+    for (size_t i = 0; i < faults; i++) {
+      if (before[i] == after[i]) reused++;
+      else copied++;
+    }
+  }
   if (child_alive) {
     if (write(go[1], "x", 1) < 0) exit(1);
     waitpid(pid, NULL, 0);
   }
-  size_t faults = size / PAGE;
-  const char *seen = pfn_before == 0 ? "unknown" : (pfn_before == pfn_after ? "reused" : "copied");
   printf("{\"case\":\"%s\",\"bytes\":%zu,\"thp_at_populate\":%zu,\"fork_us\":%.1f,"
-         "\"write_us\":%.1f,\"faults\":%zu,\"us_per_fault\":%.4f,\"page7\":\"%s\"}\n",
+         "\"write_us\":%.1f,\"faults\":%zu,\"us_per_fault\":%.4f,\"reused\":%ld,\"copied\":%ld}\n",
          child_alive ? "cow-copy" : "cow-reuse", size, thps, t_fork, t_write, faults,
-         t_write / faults, seen);
+         t_write / faults, reused, copied);
   munmap(mem, size);
+  free(before);
+  free(after);
   if (fd >= 0) close(fd);
 }
 
