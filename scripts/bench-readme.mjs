@@ -10,10 +10,11 @@ const END = '<!-- bench:end -->';
 const r = JSON.parse(readFileSync(join(root, 'bench/results.json'), 'utf8'));
 const fmt = (x) => (x === undefined || x === null ? '' : x < 10 ? x.toFixed(3) : x.toFixed(1));
 const us = (x) => `${x.toFixed(2)} us`;
+const pages = (x) => (x.reused < 0 ? 'PFNs hidden from this user' : `${x.reused} pages reused, ${x.copied} copied`);
 
 const lines = [
   `Last full run (${r.date.slice(0, 10)}, ${r.machine.cores} cores, Node ${r.machine.node}, host kernel ${r.machine.kernel}, ` +
-    `median of ${r.runs}; the kernel column is the same work on the host kernel in the same invocation):`,
+    `median of ${r.runs}; the kernel column is the same work on the host kernel, measured in the same rounds):`,
   '',
   '| case | unit | median | min | max | kernel | sim/kernel | note |',
   '|---|---|---|---|---|---|---|---|',
@@ -21,6 +22,11 @@ const lines = [
   '',
   `Time per reuse fault from 64 MiB to 16 GiB (v6.15): ${r.growth.map((g) => `${g.mb}M ${us(g.usPerFault)}`).join(', ')}.`,
   `Time per COW fault with 2 to 256 processes mapping the folios (v6.15): ${r.processes.map((p) => `${p.n}: ${us(p.usPerFault)}`).join(', ')}.`,
+  ...(r.kernelPages
+    ? [
+        `What the host kernel's writes did (pagemap, all runs): cow-reuse ${pages(r.kernelPages.reuse)}; cow-copy ${pages(r.kernelPages.copy)}.`,
+      ]
+    : []),
 ];
 
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
