@@ -197,8 +197,8 @@ export class Trace {
 
   /**
    * A non-fault event. `map` is an interned mapping name or -1, `msg` an
-   * interned sentence or -1. Kept small so that V8 inlines it into the fault
-   * paths (the chunk allocation is a call of its own).
+   * interned sentence or -1. Kept small (the chunk allocation is a call of its
+   * own) so that V8 can inline it where its inlining budget allows.
    */
   event(kind: number, step: number, proc: number, map: number, page: number, vpn: number, pfn: number, order: number, msg: number): number {
     const r = this.length++;

@@ -67,7 +67,7 @@ export function record(trace: Trace, step: number, e: FaultSpec | EventSpec): vo
       REASON[e.reason], trace.intern(e.rule), ev,
     );
   } else {
-    trace.event(EV[e.kind], step, proc, map, page, vpn, -1, e.order ?? -1, e.message ?? null);
+    trace.event(EV[e.kind], step, proc, map, page, vpn, -1, e.order ?? -1, e.message === undefined ? -1 : trace.intern(e.message));
   }
 }
 
