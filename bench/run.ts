@@ -204,16 +204,19 @@ if (native) {
     kernelCase(native, 'fork-pmd', mb1g, (r) => (Number(r.fork_exit_us) * 4096) / size1g),
   );
 }
-// Kernel and simulator in the same rounds: each round runs the kernel cases,
-// pauses while the host finishes the work they left (it frees gigabytes:
-// zeroing, compaction), then every simulator row once. The speed of this shared
-// machine changes by up to 2x within minutes, so a ratio is only meaningful
-// when both of its sides sample the same spells. (Before the engine's warm-up
-// engines were kept alive, interleaving made the simulator 2-4x slower: each
-// engine collected took the fault path's optimised code with it; docs/engine.md.)
-const pause: Measured = { warmUp: () => settle(2000), measure: () => (settle(2000), 0) };
-const all = inRounds([...kernelCases, ...(native ? [pause] : []), ...simRows.map((r) => r.m)], RUNS);
-const kFig = all.slice(0, kernelCases.length);
+// Kernel and simulator in the same rounds: each round pauses, runs the kernel
+// cases, pauses again, then times every simulator row once; 9 rounds, medians.
+// The speed of this shared machine changes by up to 2x within minutes, so a
+// ratio is only meaningful when both of its sides sample the same spells. The
+// pauses let the host finish what the other side left (the kernel side frees
+// gigabytes): a v6.7 write phase measured 2 s after the kernel cases took
+// 0.66 us per fault against 0.54 without them; 6 s after, 0.54 against 0.56.
+// (Before the warm-up's engines were kept alive, rounds made the simulator
+// 2-4x slower: each engine collected took the fault path's optimised code
+// with it; docs/engine.md.)
+const pause: Measured = { warmUp: () => settle(6000), measure: () => (settle(6000), 0) };
+const all = inRounds(native ? [pause, ...kernelCases, pause, ...simRows.map((r) => r.m)] : simRows.map((r) => r.m), RUNS);
+const kFig = all.slice(1, 1 + kernelCases.length);
 const simFig = all.slice(all.length - simRows.length);
 const kernelFig = native ? [median(kFig[0]), median(kFig[1]), median(forkPerThp.slice(-RUNS)), median(kFig[2])] : [];
 if (native) {

@@ -89,17 +89,16 @@ export function removePmd(k: Kernel, f: number, mmId: number): void {
 function maybeDeferredSplit(k: Kernel, f: number, pmdRemoval: boolean): void {
   const m = k.mem;
   const flags = m.fFlags[f];
-  const order = m.fOrder[f];
-  if (flags & F_SWAPCACHE) return;
   const rule = k.policy.deferredSplit;
+  // Already queued (the common case: every later COW of the folio), or in the swapcache.
+  const queued = rule === 'v6.12' ? F_PARTIALLY_MAPPED : F_DEFERRED_SPLIT;
+  if (flags & (queued | F_SWAPCACHE)) return;
+  const order = m.fOrder[f];
   const stillMapped = m.fNrMapped[f] > 0 || m.fEntire[f] > 0;
   if (rule === 'v6.7') {
-    if (order !== PMD_ORDER || (flags & F_DEFERRED_SPLIT)) return;
+    if (order !== PMD_ORDER) return;
     if (pmdRemoval && !stillMapped) return;
-  } else {
-    if (!stillMapped || order < 2) return;
-    if (rule === 'v6.12' ? flags & F_PARTIALLY_MAPPED : flags & F_DEFERRED_SPLIT) return;
-  }
+  } else if (!stillMapped || order < 2) return;
   m.fFlags[f] = flags | F_DEFERRED_SPLIT | (rule === 'v6.12' ? F_PARTIALLY_MAPPED : 0);
   if (order === PMD_ORDER) k.stat.thp_deferred_split_page++;
   k.note('deferred-split', null, `partially mapped folio queued for deferred split (${rule} rule)`, undefined, -1, -1, m.fPfn[f], order);
