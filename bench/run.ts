@@ -154,6 +154,29 @@ function settle(ms: number): void {
 
 const median = (xs: number[]) => stats(xs).median;
 
+/**
+ * A fixed piece of integer work (xorshift over a 64 KiB table), timed once per
+ * round next to the simulator rows: the spread of its times is the spread of
+ * the machine's own speed during the run, which the other figures inherit.
+ */
+const probe: Measured = (() => {
+  const table = new Int32Array(16384);
+  const once = () => {
+    const t = performance.now();
+    let x = 2463534242;
+    for (let i = 0; i < 20_000_000; i++) {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      table[i & 16383] += x;
+    }
+    const ms = performance.now() - t;
+    if (table[0] === 0.5) console.log('unreachable'); // keeps the loop's result alive
+    return ms;
+  };
+  return { warmUp: () => void once(), measure: once };
+})();
+
 /** Memory after full GCs, once typed-array backing stores freed by them are released too. */
 async function settledMemory(): Promise<NodeJS.MemoryUsage> {
   for (let i = 0; i < 3; i++) {
@@ -215,9 +238,10 @@ if (native) {
 // 2-4x slower: each engine collected took the fault path's optimised code
 // with it; docs/engine.md.)
 const pause: Measured = { warmUp: () => settle(6000), measure: () => (settle(6000), 0) };
-const all = inRounds(native ? [pause, ...kernelCases, pause, ...simRows.map((r) => r.m)] : simRows.map((r) => r.m), RUNS);
+const all = inRounds([...(native ? [pause, ...kernelCases, pause] : []), probe, ...simRows.map((r) => r.m)], RUNS);
 const kFig = all.slice(1, 1 + kernelCases.length);
 const simFig = all.slice(all.length - simRows.length);
+record('machine-probe (fixed JS loop, once per round)', 'ms', all[all.length - simRows.length - 1], undefined, 'max/min: how much the speed of this machine varied over the rounds');
 const kernelFig = native ? [median(kFig[0]), median(kFig[1]), median(forkPerThp.slice(-RUNS)), median(kFig[2])] : [];
 if (native) {
   const pages = (x: { reused: number; copied: number }) => (x.reused < 0 ? 'PFNs hidden from this user' : `${x.reused} pages reused, ${x.copied} copied`);
