@@ -95,9 +95,9 @@ function simPhase(c: BenchCase, policy: PolicyId, minUnits = 0): Measured {
     checked(engine.result());
     return ms;
   };
-  // A phase of a few milliseconds is at the mercy of whatever else runs in
-  // those milliseconds (timer ticks, the tail of the GC before it): with
-  // `minUnits`, one measurement is the mean over enough phases to cover it.
+  // A phase of a few milliseconds falls entirely into one fast or slow spell
+  // of the machine: with `minUnits`, one measurement is the mean over enough
+  // phases to cover that many units.
   const phases = Math.max(1, Math.ceil(minUnits / c.units));
   const measure = () => {
     let ms = 0;
@@ -170,9 +170,7 @@ const probe: Measured = (() => {
       x ^= x << 5;
       table[i & 16383] += x;
     }
-    const ms = performance.now() - t;
-    if (table[0] === 0.5) console.log('unreachable'); // keeps the loop's result alive
-    return ms;
+    return performance.now() - t; // the stores into `table` keep the loop from being optimised away
   };
   return { warmUp: () => void once(), measure: once };
 })();
@@ -281,7 +279,8 @@ const sizes = quick ? [64, 256, 1024] : [64, 256, 1024, 4096, 16384];
 const growthFig = inRounds([...sizes].reverse().map((mb) => simPhase(cowCase(mb * MB, 'v6.15', false), 'v6.15', 262_144)), RUNS).reverse();
 const growth = sizes.map((mb, i) => ({ mb, usPerFault: median(growthFig[i]), minUsPerFault: Math.min(...growthFig[i]) }));
 const spread = (xs: number[]) => Math.max(...xs) / Math.min(...xs);
-record('growth: reuse us/fault 64M..16G max/min', 'ratio', [spread(growth.map((g) => g.usPerFault))]);
+const range = `${sizes[0]}M..${sizes[sizes.length - 1] / 1024}G`;
+record(`growth: reuse us/fault ${range} max/min`, 'ratio', [spread(growth.map((g) => g.usPerFault))]);
 // The same over each size's fastest sample: the machine switches between a
 // fast and a slow speed for seconds at a time (machine-probe), and a median of
 // 9 samples of such a mix can land on either; the fastest samples show how
