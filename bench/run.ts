@@ -229,9 +229,11 @@ if (native) {
 // cases, pauses again, then times every simulator row once; 9 rounds, medians.
 // The speed of this shared machine changes by up to 2x within minutes, so a
 // ratio is only meaningful when both of its sides sample the same spells. The
-// pauses let the host finish what the other side left (the kernel side frees
-// gigabytes): a v6.7 write phase measured 2 s after the kernel cases took
-// 0.66 us per fault against 0.54 without them; 6 s after, 0.54 against 0.56.
+// pauses are meant to let the host finish what the other side left (the kernel
+// side frees gigabytes): a v6.7 write phase measured 2 s after the kernel cases
+// took 0.66 us per fault against 0.54 without them; 6 s after, 0.54 against
+// 0.56 (medians of 8, so within the machine's own noise; the longer pause costs
+// little).
 // (Before the warm-up's engines were kept alive, rounds made the simulator
 // 2-4x slower: each engine collected took the fault path's optimised code
 // with it; docs/engine.md.)

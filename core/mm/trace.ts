@@ -38,7 +38,7 @@ export const EVENT_KINDS: readonly EventKind[] = [
   'policy-note',
 ];
 export const EV: { [K in EventKind]: number } = Object.fromEntries(EVENT_KINDS.map((k, i) => [k, i])) as never;
-const EV_FAULT = 0; // EV.fault, EVENT_KINDS[0]
+const EV_FAULT = EV.fault;
 export const FAULT_TYPES: readonly FaultType[] = ['anon', 'wp', 'unshare', 'swapin'];
 export const FAULT_LEVELS: readonly FaultLevel[] = ['pte', 'pmd'];
 export const DECISIONS: readonly FaultDecision[] = ['alloc', 'reuse', 'copy', 'split-fallback'];

@@ -17,9 +17,9 @@ export class Vma {
     public base: number,
   ) {}
 
-  /** A copy of this VMA covering [start, end) (vma split, dup_mmap). */
-  slice(start = this.start, end = this.end): Vma {
-    const v = new Vma(start, end, this.prot, this.flags, this.name, this.base);
+  /** A copy of this VMA from `start` to its end (vma split, dup_mmap). */
+  slice(start = this.start): Vma {
+    const v = new Vma(start, this.end, this.prot, this.flags, this.name, this.base);
     v.nameIdx = this.nameIdx;
     return v;
   }
