@@ -2,8 +2,8 @@
 // hardware would (missing page, write to a read-only PTE/PMD, swap entry), then
 // the oracle's checks for the page touched.
 
-import { FR_PIPE, PMD_HUGE, PMD_TABLE, PROT_NONE, PROT_RW, PTE_PRESENT, PTE_SWAP, PTE_WRITE } from './constants';
-import { FAULT_READ, FAULT_WRITE, handleFault } from './fault';
+import { FAULT_READ, FAULT_WRITE, FR_PIPE, PMD_HUGE, PMD_TABLE, PROT_NONE, PROT_RW, PTE_PRESENT, PTE_SWAP, PTE_WRITE } from './constants';
+import { handleFault } from './fault';
 import { type Kernel, SyscallError } from './kernel';
 import type { Mm } from './mm';
 import { checkPage, checkPipes, checkSharedWrite } from './oracle';

@@ -12,11 +12,6 @@ export const MAX_ORDER = 9;
  */
 export const TASK_SIZE_PAGES = 2 ** 30;
 
-/** `x` rounded up to a multiple of the power of two `n` (integer arithmetic; x + n < 2^31). */
-export function alignUp(x: number, n: number): number {
-  return (x + n - 1) & -n;
-}
-
 /** PTE / PMD entry bits (a zero byte is pte_none). */
 export const PTE_PRESENT = 1;
 export const PTE_WRITE = 2;
@@ -70,8 +65,23 @@ export const VM_WIPEONFORK = 8;
 /** New VMAs carry VM_SOFTDIRTY; clear_refs 4 clears it (soft-dirty tracking on). */
 export const VM_SOFTDIRTY = 16;
 
+/** Where mmap places mappings: a deterministic bump pointer starting at 256 MiB. */
+export const MMAP_BASE_VPN = 0x10000;
+
 export const PROT_NONE = 0;
 export const PROT_RO = 1;
 export const PROT_RW = 2;
 
+/** handle_mm_fault's kind of fault: a read, a write, or an unshare (FAULT_FLAG_UNSHARE). */
+export const FAULT_READ = 0;
+export const FAULT_WRITE = 1;
+export const FAULT_UNSHARE = 2;
+
+// Functions after every constant: esbuild inlines only a module's leading
+// constants (core/mm/trace-layout.ts says why that matters).
 export const isZeroPfn = (pfn: number): boolean => pfn < FIRST_PFN;
+
+/** `x` rounded up to a multiple of the power of two `n` (integer arithmetic; x + n < 2^31). */
+export function alignUp(x: number, n: number): number {
+  return (x + n - 1) & -n;
+}

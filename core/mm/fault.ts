@@ -5,6 +5,9 @@
 
 import {
   F_POLICY_REUSED,
+  FAULT_READ,
+  FAULT_UNSHARE,
+  FAULT_WRITE,
   F_SWAPCACHE,
   FR_ANON_EXCLUSIVE,
   HUGE_ZERO_PFN,
@@ -35,6 +38,7 @@ import { defineRule } from './rules';
 import { splitHugePmd } from './split-pmd';
 import { addToSwapcache, folioFreeSwap } from './swapcache';
 import { EV, REASON } from './trace';
+import { D_ALLOC, D_COPY, D_REUSE, D_SPLIT, L_PMD, L_PTE, T_ANON, T_SWAPIN, T_UNSHARE, T_WP } from './trace-layout';
 import type { Vma } from './vma';
 
 const RULE_HUGE_ZERO_READ = defineRule('do_huge_pmd_anonymous_page (v6.7 to v6.15): read fault maps the huge zeropage');
@@ -47,22 +51,6 @@ const RULE_PAE = defineRule('do_wp_page: PageAnonExclusive (v5.19+)');
 const RULE_SWAPIN = defineRule('do_swap_page (v6.7 to v6.15)');
 const RULE_ANON_MTHP = defineRule('do_anonymous_page + alloc_anon_folio (v6.8+ mTHP)');
 const RULE_ANON = defineRule('do_anonymous_page (v6.7 to v6.15)');
-
-export const FAULT_READ = 0;
-export const FAULT_WRITE = 1;
-export const FAULT_UNSHARE = 2;
-
-// Trace codes (index into FAULT_TYPES / FAULT_LEVELS / DECISIONS of trace.ts).
-const T_ANON = 0;
-const T_WP = 1;
-const T_UNSHARE = 2;
-const T_SWAPIN = 3;
-const L_PTE = 0;
-const L_PMD = 1;
-const D_ALLOC = 0;
-const D_REUSE = 1;
-const D_COPY = 2;
-const D_SPLIT = 3;
 
 const REUSE_FIRST = REASON.REUSE_ANON_EXCLUSIVE;
 const REUSE_LAST = REASON.REUSE_ORACLE_EXCLUSIVE;

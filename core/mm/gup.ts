@@ -4,6 +4,9 @@
 // unshare fault first. FOLL_GET never unshares.
 
 import {
+  FAULT_READ,
+  FAULT_UNSHARE,
+  FAULT_WRITE,
   FR_ANON_EXCLUSIVE,
   FR_PIPE,
   GUP_PIN_COUNTING_BIAS,
@@ -16,7 +19,7 @@ import {
   PTE_SWAP,
   PTE_WRITE,
 } from './constants';
-import { FAULT_READ, FAULT_UNSHARE, FAULT_WRITE, handleFault } from './fault';
+import { handleFault } from './fault';
 import { type Kernel, type Pin, type Pipe, SyscallError } from './kernel';
 import type { Mm } from './mm';
 import { putFolio } from './rmap';

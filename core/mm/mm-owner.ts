@@ -15,6 +15,8 @@
 
 /** MM_ID_DUMMY: the id of a free slot. */
 export const MM_ID_FREE = 0;
+/** mm_id_t on 64-bit: 31 bits (MM_ID_MAX), 0 = MM_ID_DUMMY. */
+export const MM_ID_MAX = 2 ** 31 - 1;
 const SLOT_COUNT_MAX = 2 ** 31;
 
 export class MmOwnerSlots {

@@ -1,6 +1,7 @@
 // One process and its mm_struct: VMAs, page tables, the oracle's logical
 // memory, the policy's mm ID, MMF_HAS_PINNED and the per-process counters.
 
+import { MMAP_BASE_VPN } from './constants';
 import { PageTable } from './pagetable';
 import type { Vma } from './vma';
 
@@ -9,9 +10,6 @@ export interface Mapping {
   start: number;
   pages: number;
 }
-
-/** Where mmap places mappings: a deterministic bump pointer starting at 256 MiB. */
-export const MMAP_BASE_VPN = 0x10000;
 
 export class Mm {
   alive = true;

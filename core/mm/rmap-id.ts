@@ -23,6 +23,26 @@
 // kernel's atomic_long does; that is what makes the order 6..9 class overflow
 // (section 9 item 1) reproducible.
 
+// Numeric constants first: esbuild inlines only a module's leading constants
+// (core/mm/trace-layout.ts says why that matters).
+export const RMAP_ID_MAX = 2 ** 24 - 1;
+export const RMAP_MAX_ORDER = 15;
+export const RMAP_MAX_VALUES = 6;
+const TWO32 = 2 ** 32;
+const TWO16 = 2 ** 16;
+
+// Seqcount word, patch 18 layout on 64-bit: shared writers in bits 0..15, exclusive
+// writer attempts in bits 16..31, the sequence above. We keep the sequence modulo
+// 2^21 so the whole word stays an exact JavaScript number (< 2^53); readers only
+// compare words for equality, so the narrower wrap changes nothing observable.
+export const RMAP_SEQ_SHARED_UNIT = 1;
+export const RMAP_SEQ_EXCLUSIVE_UNIT = 2 ** 16;
+export const RMAP_SEQ_STEP = 2 ** 32;
+const RMAP_SEQ_WRAP = 2 ** 53;
+
+/** Words per folio slot: lo/hi limbs of up to six values. */
+const SLOT_WORDS = 2 * RMAP_MAX_VALUES;
+
 export interface RmapClass {
   /** Pages of the largest order in the class; sub-ID digits are base n+1. */
   readonly n: number;
@@ -31,10 +51,6 @@ export interface RmapClass {
   /** ID bits per value (chunk j = bits [j*chunkBits, (j+1)*chunkBits)). */
   readonly chunkBits: number;
 }
-
-export const RMAP_ID_MAX = 2 ** 24 - 1;
-export const RMAP_MAX_ORDER = 15;
-export const RMAP_MAX_VALUES = 6;
 
 const CLASSES: readonly RmapClass[] = [
   { n: 4, nrValues: 1, chunkBits: 24 },
@@ -57,9 +73,6 @@ function classIndex(order: number): number {
 export function rmapClass(order: number): RmapClass {
   return CLASSES[classIndex(order)];
 }
-
-const TWO32 = 2 ** 32;
-const TWO16 = 2 ** 16;
 
 // Result limbs of mulU64. A typed array, not two module-level numbers: a number
 // past 2^31 stored in a variable is boxed as a new heap number on every store,
@@ -166,22 +179,10 @@ export function rmapSubids(order: number, rmapId: number): readonly bigint[] {
   return subids;
 }
 
-// Seqcount word, patch 18 layout on 64-bit: shared writers in bits 0..15, exclusive
-// writer attempts in bits 16..31, the sequence above. We keep the sequence modulo
-// 2^21 so the whole word stays an exact JavaScript number (< 2^53); readers only
-// compare words for equality, so the narrower wrap changes nothing observable.
-export const RMAP_SEQ_SHARED_UNIT = 1;
-export const RMAP_SEQ_EXCLUSIVE_UNIT = 2 ** 16;
-export const RMAP_SEQ_STEP = 2 ** 32;
-const RMAP_SEQ_WRAP = 2 ** 53;
-
 /** True when a writer is inside (any of bits 0..31 set): the patch-10 reader must give up. */
 export function rmapSeqHasWriters(seq: number): boolean {
   return seq >>> 0 !== 0; // bits 0..31: seq mod 2^32 (RMAP_SEQ_STEP)
 }
-
-/** Words per folio slot: lo/hi limbs of up to six values. */
-const SLOT_WORDS = 2 * RMAP_MAX_VALUES;
 
 export class RmapValues {
   private capacity: number;

@@ -3,12 +3,11 @@
 // (PAGE_SIZE / mapcount per page), Uss (pages mapped once), AnonHugePages
 // (PMD-mapped only) and Swap.
 
+import { PAGE_SIZE } from '../lang/ast';
 import type { Counters, ProcessCounters } from './api';
 import { isZeroPfn, PMD_HUGE, PMD_NR, PMD_TABLE, PTE_SWAP } from './constants';
 import type { Kernel } from './kernel';
 import type { Mm } from './mm';
-
-const PAGE = 4096;
 
 export function globalCounters(k: Kernel): Counters {
   const s = k.stat;
@@ -27,9 +26,9 @@ export function globalCounters(k: Kernel): Counters {
     pswpin: s.pswpin,
     pswpout: s.pswpout,
     violations: s.violations,
-    'mem.used': k.mem.used * PAGE,
-    'mem.peak': k.mem.peak * PAGE,
-    'swap.used': k.swap.used * PAGE,
+    'mem.used': k.mem.used * PAGE_SIZE,
+    'mem.peak': k.mem.peak * PAGE_SIZE,
+    'swap.used': k.swap.used * PAGE_SIZE,
   };
 }
 
@@ -74,7 +73,7 @@ export function smaps(k: Kernel, mm: Mm): { rss: number; pss: number; uss: numbe
       }
     }
   }
-  return { rss: rss * PAGE, pss: Math.round(pss * PAGE), uss: uss * PAGE, anon_huge: huge * PAGE, swap: swap * PAGE };
+  return { rss: rss * PAGE_SIZE, pss: Math.round(pss * PAGE_SIZE), uss: uss * PAGE_SIZE, anon_huge: huge * PAGE_SIZE, swap: swap * PAGE_SIZE };
 }
 
 export function processCounters(k: Kernel): Record<string, ProcessCounters> {

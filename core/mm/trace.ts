@@ -14,6 +14,12 @@ import type {
 import { REASON_CODES } from './api';
 import { PAGE_SHIFT } from './constants';
 import { rmapSubids } from './rmap-id';
+import {
+  B_EV, B_MAP, B_MSG, B_PAGE, B_PFN, B_PROC, B_RULE, B_STEP, B_VPN, B_W0, BASE, CHUNK, CHUNK_SHIFT,
+  E_BASE, E_ENTIRE, E_MAP, E_MASK, E_NR, E_PAGEMAP, E_PIN, E_REF, E_RID, E_RMAP, E_RMAP_WORDS, E_SEQHI, E_SEQLO,
+  E_SLOT_WORDS, EV_CHUNK, EV_CHUNK_SHIFT, EV_MAX, M_ENTIRE, M_MAP, M_NR, M_PAE, M_PAGEMAP, M_PIN, M_REF, M_RMAP,
+  M_SLOTS, M_SWAPCACHE, TWO32,
+} from './trace-layout';
 
 export const EVENT_KINDS: readonly EventKind[] = [
   'fault',
@@ -43,18 +49,6 @@ export const FAULT_TYPES: readonly FaultType[] = ['anon', 'wp', 'unshare', 'swap
 export const FAULT_LEVELS: readonly FaultLevel[] = ['pte', 'pmd'];
 export const DECISIONS: readonly FaultDecision[] = ['alloc', 'reuse', 'copy', 'split-fallback'];
 export const REASON: { [K in ReasonCode]: number } = Object.fromEntries(REASON_CODES.map((k, i) => [k, i])) as never;
-
-// Evidence mask bits.
-const M_REF = 1;
-const M_MAP = 2;
-const M_ENTIRE = 4;
-const M_PAGEMAP = 8;
-const M_PIN = 16;
-const M_PAE = 32;
-const M_SWAPCACHE = 64;
-const M_RMAP = 128;
-const M_SLOTS = 256;
-const M_NR = 512;
 
 /** What a policy looked at, filled in place (one reusable object per run). */
 export class EvidenceScratch {
@@ -119,45 +113,6 @@ export class EvidenceScratch {
   }
 }
 
-// Row layout: every event has BASE words; a fault may also own an evidence record (below).
-const BASE = 10;
-const B_W0 = 0; // kind | order << 8 | reason << 16 | ftype << 24 | level << 26 | decision << 27 | bits << 29
-const B_STEP = 1;
-const B_PROC = 2;
-const B_MAP = 3;
-const B_PAGE = 4;
-const B_VPN = 5;
-const B_PFN = 6;
-const B_MSG = 7;
-const B_RULE = 8;
-const B_EV = 9; // word offset of the evidence record, -1 = none
-// Evidence record: the folio words always, the rmap and MM-slot words only
-// when the policy looked at them (so the record is 7, 11, 16 or 20 words).
-const E_MASK = 0;
-const E_REF = 1;
-const E_MAP = 2;
-const E_ENTIRE = 3;
-const E_PAGEMAP = 4;
-const E_PIN = 5;
-const E_NR = 6;
-const E_BASE = 7;
-const E_RMAP = 0; // after E_BASE: 6 words (lo/hi of up to 3 values), ID, seq lo, seq hi
-const E_RID = 6;
-const E_SEQLO = 7;
-const E_SEQHI = 8;
-const E_RMAP_WORDS = 9;
-const E_SLOT_WORDS = 4; // s0 id, s0 count, s1 id, s1 count
-const EV_MAX = E_BASE + E_RMAP_WORDS + E_SLOT_WORDS;
-
-const TWO32 = 2 ** 32;
-
-/** Events per storage chunk: chunks are never copied while recording, only once in `data()`. */
-const CHUNK_SHIFT = 12;
-const CHUNK = 1 << CHUNK_SHIFT;
-/** Evidence words per chunk; a record never straddles two chunks (the tail of a full chunk stays unused). */
-const EV_CHUNK_SHIFT = 16;
-const EV_CHUNK = 1 << EV_CHUNK_SHIFT;
-
 function concat(chunks: Int32Array[], words: number): Int32Array {
   const out = new Int32Array(words);
   let o = 0;
@@ -205,14 +160,16 @@ export class Trace {
     if ((r & (CHUNK - 1)) === 0) this.newRowChunk();
     const w = this.rows;
     const o = (r & (CHUNK - 1)) * BASE;
+    // `| 0` is the ToInt32 the store does anyway; written out, V8 checks for a
+    // small integer instead of converting every argument through a double.
     w[o + B_W0] = kind | ((order & 255) << 8); // order -1 (none) is stored as 255
-    w[o + B_STEP] = step;
-    w[o + B_PROC] = proc;
-    w[o + B_MAP] = map;
-    w[o + B_PAGE] = page;
-    w[o + B_VPN] = vpn;
-    w[o + B_PFN] = pfn;
-    w[o + B_MSG] = msg;
+    w[o + B_STEP] = step | 0;
+    w[o + B_PROC] = proc | 0;
+    w[o + B_MAP] = map | 0;
+    w[o + B_PAGE] = page | 0;
+    w[o + B_VPN] = vpn | 0;
+    w[o + B_PFN] = pfn | 0;
+    w[o + B_MSG] = msg | 0;
     w[o + B_RULE] = -1;
     w[o + B_EV] = -1;
     return r;
@@ -232,7 +189,7 @@ export class Trace {
     const o = (r & (CHUNK - 1)) * BASE;
     const bits = (ev.pae ? 1 : 0) | (ev.swapcache ? 2 : 0) | (ev.shared ? 4 : 0);
     w[o + B_W0] |= (reason << 16) | (type << 24) | (level << 26) | (decision << 27) | (bits << 29);
-    w[o + B_RULE] = rule;
+    w[o + B_RULE] = rule | 0;
     const m = ev.mask;
     if (m === 0) return;
     let e = this.evEnd;

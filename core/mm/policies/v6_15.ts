@@ -6,7 +6,7 @@
 import { F_SWAPCACHE } from '../constants';
 import { Ida } from '../ida';
 import type { Kernel } from '../kernel';
-import { MmOwnerSlots } from '../mm-owner';
+import { MM_ID_MAX, MmOwnerSlots } from '../mm-owner';
 import { folioFreeSwap } from '../swapcache';
 import { defineRule } from '../rules';
 import { REASON, type EvidenceScratch } from '../trace';
@@ -15,9 +15,6 @@ import { verdict, type Policy, type WpVerdict } from './types';
 
 const RULE_SMALL = defineRule('wp_can_reuse_anon_folio (v6.15): small folio, reuse at refcount 1');
 const RULE_LARGE = defineRule('__wp_can_reuse_large_anon_folio (v6.15, commit 1da190f4d0a6)');
-
-/** mm_id_t on 64-bit: 31 bits, 0 = MM_ID_DUMMY. */
-const MM_ID_MAX = 2 ** 31 - 1;
 
 export class PolicyV615 implements Policy {
   readonly id = 'v6.15' as const;
