@@ -300,10 +300,8 @@ const growth = sizes.map((mb, i) => ({ mb, usPerFault: median(growthFig[i]), min
 const spread = (xs: number[]) => Math.max(...xs) / Math.min(...xs);
 const range = `${sizes[0]}M..${sizes[sizes.length - 1] / 1024}G`;
 record(`growth: reuse us/fault ${range} max/min`, 'ratio', [spread(growth.map((g) => g.usPerFault))]);
-// The same over each size's fastest sample: the machine switches between a
-// fast and a slow speed for seconds at a time (machine-probe), and a median of
-// 9 samples of such a mix can land on either; the fastest samples show how
-// the engine itself scales.
+// The same over each size's fastest sample (each sample still mixes the
+// machine's two speeds; docs/engine.md, "Performance").
 record('growth: fastest sample per size, max/min', 'ratio', [spread(growth.map((g) => g.minUsPerFault))]);
 
 // Processes: time per COW fault of P0 with 2..256 processes mapping its folios, in rounds.
