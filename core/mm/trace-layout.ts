@@ -5,7 +5,7 @@
 // by esbuild, which turns every top-level `const` into a `var` and inlines
 // only the constants that open a module, before any import, function or other
 // statement. A constant it does not inline stays a mutable module variable,
-// which V8's optimised code reloads and type-checks on every use: about 13% of
+// which V8's optimised code reloads and type-checks on every use: about 15% of
 // the instructions of a COW fault (docs/engine.md, "Performance").
 
 // Evidence mask bits: which of the record's word groups the policy filled.
