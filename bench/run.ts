@@ -87,15 +87,17 @@ function inRounds(cases: Measured[], rounds: number, fixed = cases.length): numb
 }
 
 /**
- * The timed phase of a simulator case, in microseconds per unit. Each run does
- * the setup, collects the garbage earlier runs and the setup left behind, waits
- * for V8's background threads to finish with it, then times the phase (its own
- * allocations and their GC included), and finishes the run with the oracle's
- * final checks.
+ * The timed phase of a simulator case, in microseconds per unit. Each run
+ * parses the scenario, does the setup, collects the garbage earlier runs and
+ * the setup left behind, waits for V8's background threads to finish with it,
+ * then times the phase (its own allocations and their GC included), and
+ * finishes the run with the oracle's final checks. Parsing per run keeps one
+ * syntax tree alive at a time, as in the app: the trees of all 22 cases held
+ * at once were 22 MB, which each full GC inside a large phase marked again.
  */
 function simPhase(c: BenchCase, policy: PolicyId, minUnits = 0): Measured {
-  const scenario = parse(c.source);
   const once = () => {
+    const scenario = parse(c.source);
     const engine = new Engine(scenario, policy);
     engine.runTo(c.setupSteps - 1);
     gc!();
@@ -317,13 +319,21 @@ const sizes = quick ? [64, 256, 1024] : [64, 256, 1024, 4096, 16384];
 // objects" deopts), and a short phase right after a 16 GiB engine died ran
 // 5-20x slower while the code was optimised again (docs/engine.md).
 const growthFig = inRounds([...sizes].reverse().map((mb) => simPhase(cowCase(mb * MB, 'v6.15', false), 'v6.15', 1_048_576)), RUNS).reverse();
-const growth = sizes.map((mb, i) => ({ mb, usPerFault: median(growthFig[i]), minUsPerFault: Math.min(...growthFig[i]) }));
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const growth = sizes.map((mb, i) => ({
+  mb,
+  usPerFault: median(growthFig[i]),
+  meanUsPerFault: mean(growthFig[i]),
+  minUsPerFault: Math.min(...growthFig[i]),
+}));
 const spread = (xs: number[]) => Math.max(...xs) / Math.min(...xs);
 const range = `${sizes[0]}M..${sizes[sizes.length - 1] / 1024}G`;
 record(`growth: reuse us/fault ${range} max/min`, 'ratio', [spread(growth.map((g) => g.usPerFault))]);
-// The same over each size's fastest sample (each sample still mixes the
-// machine's two speeds; docs/engine.md, "Performance").
-record('growth: fastest sample per size, max/min', 'ratio', [spread(growth.map((g) => g.minUsPerFault))]);
+// Whole samples fall into one of the machine's two speeds too (0.11-0.28 us
+// per fault for one size within one run), so the median of 9 picks either
+// speed for a size depending on how its rounds fell; the mean over the rounds
+// weighs every sample and moved least between runs (docs/engine.md).
+record(`growth: mean of the rounds ${range} max/min`, 'ratio', [spread(growth.map((g) => g.meanUsPerFault))]);
 
 // Processes: time per COW fault of P0 with 2..256 processes mapping its folios, in rounds.
 const counts = [2, 16, 64, 256];
@@ -386,7 +396,7 @@ const fmt = (x: number | undefined) => (x === undefined ? '' : x < 10 ? x.toFixe
 console.log('\n' + ['case', 'unit', 'median', 'min', 'max', 'kernel', 'sim/kernel'].join('\t'));
 for (const e of entries)
   console.log([e.name, e.unit, fmt(e.median), fmt(e.min), fmt(e.max), fmt(e.kernel), e.ratio ? e.ratio.toFixed(3) : ''].join('\t') + (e.note ? `\t(${e.note})` : ''));
-console.log('\ngrowth (v6.15 reuse, median / fastest):', growth.map((g) => `${g.mb}M ${g.usPerFault.toFixed(3)} / ${g.minUsPerFault.toFixed(3)}us`).join(', '));
+console.log('\ngrowth (v6.15 reuse, median / mean / fastest):', growth.map((g) => `${g.mb}M ${[g.usPerFault, g.meanUsPerFault, g.minUsPerFault].map((x) => x.toFixed(3)).join(' / ')}us`).join(', '));
 console.log('processes (v6.15):', procs.map((p) => `${p.n}: ${p.usPerFault.toFixed(3)}us`).join(', '));
 
 const machine = {

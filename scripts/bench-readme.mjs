@@ -20,7 +20,7 @@ const lines = [
   '|---|---|---|---|---|---|---|---|',
   ...r.cases.map((c) => `| ${c.name} | ${c.unit} | ${fmt(c.median)} | ${fmt(c.min)} | ${fmt(c.max)} | ${fmt(c.kernel)} | ${c.ratio ? c.ratio.toFixed(2) : ''} | ${c.note ?? ''} |`),
   '',
-  `Time per reuse fault from 64 MiB to 16 GiB (v6.15), median / fastest of the rounds: ${r.growth.map((g) => `${g.mb}M ${us(g.usPerFault)}${g.minUsPerFault === undefined ? '' : ` / ${us(g.minUsPerFault)}`}`).join(', ')}.`,
+  `Time per reuse fault from 64 MiB to 16 GiB (v6.15), median / mean / fastest of the rounds: ${r.growth.map((g) => `${g.mb}M ${[g.usPerFault, g.meanUsPerFault, g.minUsPerFault].map(us).join(' / ')}`).join(', ')}.`,
   `Time per COW fault with 2 to 256 processes mapping the folios (v6.15): ${r.processes.map((p) => `${p.n}: ${us(p.usPerFault)}`).join(', ')}.`,
   ...(r.kernelPages
     ? [

@@ -132,6 +132,8 @@ export class Trace {
   private evs = new Int32Array(0); // current chunk
   /** Next free evidence word: chunk index << EV_CHUNK_SHIFT | position (chunk -1 = none yet). */
   private evEnd = -EV_CHUNK;
+  /** Offset of the last evidence record written, -1 = none yet. */
+  private lastEv = -1;
   readonly strings: string[] = [];
   private readonly stringIdx = new Map<string, number>();
   readonly processNames: string[];
@@ -192,6 +194,14 @@ export class Trace {
     w[o + B_RULE] = rule | 0;
     const m = ev.mask;
     if (m === 0) return;
+    // Consecutive faults on one folio usually saw the same counts (every reuse
+    // fault of a PTE-mapped THP does): such a row points at the record before
+    // it instead of writing a new one. At gigabyte scale this halves the trace
+    // and with it the host page faults and full GCs its memory costs.
+    if (this.lastEv >= 0 && this.sameEvidence(this.lastEv & (EV_CHUNK - 1), ev)) {
+      w[o + B_EV] = this.lastEv;
+      return;
+    }
     let e = this.evEnd;
     if ((e & (EV_CHUNK - 1)) + EV_MAX > EV_CHUNK || e < 0) {
       e = this.evChunks.length << EV_CHUNK_SHIFT;
@@ -199,6 +209,7 @@ export class Trace {
       this.evChunks.push(this.evs);
     }
     w[o + B_EV] = e;
+    this.lastEv = e;
     let q = e & (EV_CHUNK - 1);
     const v = this.evs;
     v[q + E_MASK] = m;
@@ -221,6 +232,27 @@ export class Trace {
       q += E_SLOT_WORDS;
     }
     this.evEnd = (e & ~(EV_CHUNK - 1)) | q;
+  }
+
+  /** Whether the record at `q` of the current chunk holds exactly what `ev` would write. */
+  private sameEvidence(q: number, ev: EvidenceScratch): boolean {
+    const v = this.evs;
+    const m = ev.mask;
+    if (
+      v[q + E_MASK] !== m || v[q + E_REF] !== ev.refcount || v[q + E_MAP] !== ev.mapcount || v[q + E_ENTIRE] !== ev.entire ||
+      v[q + E_PAGEMAP] !== ev.pageMapcount || v[q + E_PIN] !== ev.pincount || v[q + E_NR] !== ev.nrPages
+    ) return false;
+    q += E_BASE;
+    if (m & M_RMAP) {
+      const r = ev.rmapWords;
+      for (let j = 0; j < 6; j++) if (v[q + E_RMAP + j] !== r[j]) return false;
+      if (v[q + E_RID] !== ev.rmapId || v[q + E_SEQLO] !== (ev.rmapSeq | 0) || v[q + E_SEQHI] !== Math.floor(ev.rmapSeq / TWO32)) return false;
+      q += E_RMAP_WORDS;
+    }
+    if (m & M_SLOTS) {
+      return v[q] === ev.slotIds[0] && v[q + 1] === ev.slotCounts[0] && v[q + 2] === ev.slotIds[1] && v[q + 3] === ev.slotCounts[1];
+    }
+    return true;
   }
 
   /** The rmap values as lo/hi words. */
