@@ -138,7 +138,8 @@ export interface TraceEvent {
  */
 export interface TraceData {
   length: number;
-  columns: Record<string, Int32Array | Uint8Array | Uint16Array | Float64Array>;
+  /** Each column is a list of fixed-size chunks, moved as they are (never concatenated). */
+  columns: Record<string, Int32Array[]>;
   strings: string[];
   /** Rich evidence for events that have more than the columns hold, by event index. */
   extra: Record<number, Partial<TraceEvent>>;

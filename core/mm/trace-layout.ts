@@ -51,7 +51,7 @@ export const E_RMAP_WORDS = 9;
 export const E_SLOT_WORDS = 4; // s0 id, s0 count, s1 id, s1 count
 export const EV_MAX = E_BASE + E_RMAP_WORDS + E_SLOT_WORDS;
 
-/** Events per storage chunk: chunks are never copied while recording, only once in `data()`. */
+/** Events per storage chunk. Chunks are never copied: the trace's data hands them out as they are. */
 export const CHUNK_SHIFT = 12;
 export const CHUNK = 1 << CHUNK_SHIFT;
 /** Evidence words per chunk; a record never straddles two chunks (the tail of a full chunk stays unused). */

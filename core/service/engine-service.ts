@@ -144,9 +144,11 @@ export function createEngineService(post: PostMessage, options: EngineServiceOpt
         return reply<EngineReplyBodies['check']>(req.id, { diagnostics: analyze(req.source, req.file).diagnostics });
       }
       case 'run': {
-        // The trace columns are fresh copies no session reads again: moved, not cloned, where the port allows.
+        // The trace chunks belong to finished engines that record and read nothing
+        // more (a session that steps back starts a new engine): moved, not cloned,
+        // where the port allows.
         const body = await run(req);
-        const transfer = new Set(body.runs.flatMap((r) => Object.values(r.trace.columns).map((c) => c.buffer as ArrayBuffer)));
+        const transfer = new Set(body.runs.flatMap((r) => Object.values(r.trace.columns).flatMap((chunks) => chunks.map((c) => c.buffer as ArrayBuffer))));
         return reply<EngineReplyBodies['run']>(req.id, body, [...transfer]);
       }
       case 'query': {

@@ -23,7 +23,7 @@ vi.mock('../../core/mm/index', () => ({
       title: scenario.header.title?.value ?? scenario.file,
       passed: true,
       steps: scenario.steps.map((s, i) => ({ index: i, line: s.span.line, text: '', process: s.actor.text, firstEvent: 0, endEvent: 0 })),
-      trace: { length: 1, columns: { rows: new Int32Array(10), evidence: new Int32Array(7) }, strings: [], extra: {} },
+      trace: { length: 1, columns: { rows: [new Int32Array(10), new Int32Array(10)], evidence: [new Int32Array(7)] }, strings: [], extra: {} },
     } as unknown as RunResult;
     return {
       result,
@@ -130,10 +130,10 @@ describe('engine service', () => {
     expect(run.ok).toBe(true);
     expect(run.body.title).toBe('t');
     expect(run.body.runs.map((r) => r.policy)).toEqual(['v6.9', 'rmapid']);
-    // The trace columns travel as transferred buffers (a Worker moves them instead of copying 100 MB).
+    // Every chunk of the trace columns travels as a transferred buffer (a Worker moves them instead of copying 100 MB).
     const runTransfer = h.out.find((o) => o.msg.type === 'reply' && o.msg.id === 1)!.transfer!;
-    const buffers = run.body.runs.flatMap((r) => [r.trace.columns.rows.buffer, r.trace.columns.evidence.buffer]);
-    expect(runTransfer).toHaveLength(4);
+    const buffers = run.body.runs.flatMap((r) => [...r.trace.columns.rows, ...r.trace.columns.evidence].map((c) => c.buffer));
+    expect(runTransfer).toHaveLength(6);
     runTransfer.forEach((b, i) => expect(b).toBe(buffers[i]));
     expect((engine.calls[0].opts as RunOptions).maxSteps).toBe(100);
     expect(h.out.filter((o) => o.msg.type === 'progress').map((o) => o.msg)).toContainEqual({ type: 'progress', runId: 'r1', policy: 'rmapid', step: 3, steps: 3 });
