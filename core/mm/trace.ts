@@ -185,8 +185,8 @@ export class Trace {
     if (m === 0) return;
     // Consecutive faults on one folio usually saw the same counts (every reuse
     // fault of a PTE-mapped THP does): such a row points at the record before
-    // it instead of writing a new one. At gigabyte scale this halves the trace
-    // and with it the host page faults and full GCs its memory costs.
+    // it instead of writing a new one. This halves a reuse run's trace, and
+    // with it the host page faults and full GCs its memory costs at 16 GiB.
     if (this.lastEv >= 0 && this.sameEvidence(this.lastEv & (EV_CHUNK - 1), ev)) {
       w[o + B_EV] = this.lastEv;
       return;
