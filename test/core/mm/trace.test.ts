@@ -55,10 +55,12 @@ describe('Trace evidence records', () => {
   it('sharing works across the chunk boundary of the rows and never reaches into an earlier evidence chunk', () => {
     const t = new Trace(['P0']);
     const ev = new EvidenceScratch();
-    // Alternating counts fill evidence chunks; every record must stay decodable.
-    const n = Math.ceil(EV_CHUNK / 7) + 10;
+    // Pairs of faults share a 7-word record: enough pairs to fill more than
+    // one evidence chunk (and several row chunks); every row must still decode.
+    const n = 2 * (Math.ceil(EV_CHUNK / 7) + 10);
     for (let p = 0; p < n; p++) fault(t, ev, p, 100 + (p >> 1));
     const d = t.data();
+    expect(d.columns.evidence.length).toBe(2); // the premise: the records did cross into a second chunk
     for (let p = 0; p < n; p++) expect(decodeTraceEvent(d, p).fault!.evidence.refcount).toBe(100 + (p >> 1));
   });
 });
